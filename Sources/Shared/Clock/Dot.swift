@@ -1,0 +1,37 @@
+/// The unique name of one operation: the replica that authored it and that replica's counter.
+///
+/// A replica's counter rises by one for every operation it authors, so a replica's operations are
+/// numbered 1, 2, 3, … with no gaps. That lets the server acknowledge a whole prefix with one number
+/// and recognise a retried operation by its dot alone.
+///
+/// Encoded as a two-element array `[replica, counter]`, the shortest form that stays readable.
+public struct Dot: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let replica: ReplicaID
+    public let counter: UInt64
+
+    public init(replica: ReplicaID, counter: UInt64) {
+        self.replica = replica
+        self.counter = counter
+    }
+
+    public static func < (lhs: Dot, rhs: Dot) -> Bool {
+        (lhs.replica, lhs.counter) < (rhs.replica, rhs.counter)
+    }
+
+    public var description: String { "\(replica.rawValue):\(counter)" }
+
+    public init(from decoder: any Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        replica = ReplicaID(try container.decode(UInt32.self))
+        counter = try container.decode(UInt64.self)
+        guard container.isAtEnd else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "A dot has exactly two numbers.")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        try container.encode(replica.rawValue)
+        try container.encode(counter)
+    }
+}

@@ -1,0 +1,76 @@
+/// A record or operation that breaks the model's rules, refused before anything is written.
+public struct ModelError: CodedError, Equatable, CustomStringConvertible {
+    public let code: ErrorCode
+    public let message: LocalizedText
+    /// The field at fault, when there is one.
+    public let field: String?
+
+    public var description: String { message.english }
+
+    /// Why a value was refused; each reason reads as the end of a sentence naming the field.
+    public enum Reason: Sendable, Equatable {
+        case type, date, phone, gridNodeID, recordID, required, notWritable
+        case textLength(Int)
+        case notOneOf([String])
+        case range(ClosedRange<Int64>)
+        case idNumberFormat, idNumberBirthDate, idNumberCheckDigit
+        case elementNotInSet
+        case other(LocalizedText)
+
+        var text: LocalizedText {
+            switch self {
+            case .type: LocalizedText("has the wrong type of value", zh: "的取值类型不对")
+            case .date: LocalizedText("must be a date written YYYY-MM-DD", zh: "必须是 YYYY-MM-DD 格式的日期")
+            case .phone:
+                LocalizedText(
+                    "must be an 11-digit mobile number or a landline with area code",
+                    zh: "必须是11位手机号或带区号的固定电话")
+            case .gridNodeID:
+                LocalizedText(
+                    "must be a grid code of letters, digits, '-' or '_'", zh: "必须是由字母、数字、“-”或“_”组成的网格编码")
+            case .recordID: LocalizedText("must be a record id (UUID)", zh: "必须是记录编号（UUID）")
+            case .required: LocalizedText("is required", zh: "为必填项")
+            case .notWritable: LocalizedText("cannot be set directly", zh: "不能直接修改")
+            case .textLength(let max):
+                LocalizedText("must be non-empty text of at most \(max) characters", zh: "必须是不超过\(max)个字符的非空文本")
+            case .notOneOf(let allowed):
+                LocalizedText(
+                    "must be one of: \(allowed.joined(separator: ", "))", zh: "必须是以下之一：\(allowed.joined(separator: "、"))")
+            case .range(let range):
+                LocalizedText(
+                    "must be a whole number from \(range.lowerBound) to \(range.upperBound)",
+                    zh: "必须是\(range.lowerBound)到\(range.upperBound)之间的整数")
+            case .idNumberFormat:
+                LocalizedText(
+                    "must be 18 characters: 17 digits and a check digit (0-9 or X)", zh: "必须是18位：17位数字加1位校验码（0-9或X）")
+            case .idNumberBirthDate:
+                LocalizedText("holds a birth date that does not exist", zh: "中的出生日期不存在")
+            case .idNumberCheckDigit:
+                LocalizedText("has a wrong check digit (GB 11643)", zh: "的校验码不正确（GB 11643）")
+            case .elementNotInSet:
+                LocalizedText("is a set: use add and remove", zh: "是集合字段，请使用添加和移除")
+            case .other(let text): text
+            }
+        }
+    }
+
+    public static func invalidValue(field: String, reason: Reason) -> ModelError {
+        let text = reason.text
+        return ModelError(
+            code: .invalidValue,
+            message: LocalizedText("The field \(field) \(text.english).", zh: "字段 \(field) \(text.chinese)。"),
+            field: field)
+    }
+
+    public static func unknownField(_ field: String, type: RecordType) -> ModelError {
+        ModelError(
+            code: .unknownField,
+            message: LocalizedText(
+                "A \(type.rawValue) has no field named \(field).", zh: "\(type.rawValue) 记录没有名为 \(field) 的字段。"),
+            field: field)
+    }
+
+    public static func invalid(_ message: LocalizedText) -> ModelError {
+        ModelError(code: .invalidValue, message: message, field: nil)
+    }
+}

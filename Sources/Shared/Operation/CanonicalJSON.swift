@@ -1,0 +1,17 @@
+public import Foundation
+
+/// The one JSON form GridSync writes: sorted keys, no insignificant whitespace, unescaped slashes.
+///
+/// Two replicas that hold the same state produce the same bytes, which is what the convergence
+/// tests compare and what the golden vectors in `protocol/vectors/` pin down.
+public enum CanonicalJSON {
+    public static func encode(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    public static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
+        try JSONDecoder().decode(type, from: data)
+    }
+}

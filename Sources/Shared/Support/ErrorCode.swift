@@ -1,0 +1,38 @@
+/// The stable codes of every error GridSync reports, on the wire and in the command-line tools.
+///
+/// Clients branch on these codes, never on message text, so a code is never renamed or reused;
+/// `protocol/README.md` lists what each means and what a client should do.
+public enum ErrorCode: String, Sendable, Codable, CaseIterable {
+    /// The body is not valid gzip or JSON, or is cut short.
+    case malformedBody = "malformed_body"
+    /// An operation names a kind this server does not know.
+    case unknownKind = "unknown_kind"
+    /// An operation names a field its record type does not have.
+    case unknownField = "unknown_field"
+    /// A value fails validation (ID check digit, phone number, level, required field, …).
+    case invalidValue = "invalid_value"
+    /// An HLC timestamp is further ahead of the receiver's clock than the drift bound.
+    case clockDrift = "clock_drift"
+    /// An operation depends on an operation the receiver has not got (a gap in the sender's counters).
+    case missingDependency = "missing_dependency"
+    /// The body, compressed or inflated, is over the size limit.
+    case payloadTooLarge = "payload_too_large"
+    /// The bearer token is missing, unknown or revoked.
+    case unauthorized = "unauthorized"
+    /// An operation touches a record outside the agent's grid subtree.
+    case outOfScope = "out_of_scope"
+    /// The agent must take a fresh snapshot before syncing again.
+    case resyncRequired = "resync_required"
+    /// The client speaks a protocol version the server does not.
+    case unsupportedVersion = "unsupported_version"
+    /// The requested thing does not exist.
+    case notFound = "not_found"
+    /// Something failed on the server; the request may be retried.
+    case internalError = "internal_error"
+}
+
+/// An error with a stable code and a one-sentence message in both languages.
+public protocol CodedError: Error {
+    var code: ErrorCode { get }
+    var message: LocalizedText { get }
+}
