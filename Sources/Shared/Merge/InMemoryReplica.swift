@@ -32,7 +32,9 @@ public struct InMemoryReplica: Sendable {
     public mutating func receive(_ operation: SyncOperation) {
         clock.advance(past: operation.hlc)
         let key = operation.record
-        var state = records[key] ?? RecordState(type: key.type, id: key.id)
+        // Taken out and put back so the record is mutated in place, not copied.
+        var state = records.removeValue(forKey: key) ?? RecordState(type: key.type, id: key.id)
+        defer { if !state.clock.isEmpty { records[key] = state } }
         switch state.readiness(of: operation) {
         case .duplicate:
             return
@@ -42,13 +44,12 @@ public struct InMemoryReplica: Sendable {
         case .ready:
             state.apply(operation)
         }
-        var pending = waiting.removeValue(forKey: key) ?? []
+        guard !waiting.isEmpty, var pending = waiting.removeValue(forKey: key) else { return }
         while let index = pending.firstIndex(where: { state.readiness(of: $0) != .waiting }) {
             let next = pending.remove(at: index)
             if state.readiness(of: next) == .ready { state.apply(next) }
         }
         if !pending.isEmpty { waiting[key] = pending }
-        records[key] = state
     }
 
     /// Every record in key order, the form compared byte for byte across replicas.

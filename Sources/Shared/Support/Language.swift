@@ -1,9 +1,14 @@
+import Foundation
+
 /// The two languages every user-facing message exists in.
 ///
 /// Shared only carries both texts; the command-line tools decide which one a person sees.
 public enum Language: Sendable, Equatable {
     case english
     case chinese
+
+    /// The language of this process's locale.
+    public static var current: Language { fromEnvironment(ProcessInfo.processInfo.environment) }
 
     /// Chinese when the POSIX locale variables name a Chinese locale (`LC_ALL`, then `LC_MESSAGES`,
     /// then `LANG`, as the C library reads them), English otherwise.
