@@ -5,9 +5,7 @@ import Testing
 
 /// The golden vectors in `protocol/vectors/` pin the wire format and the merge for every client.
 @Suite struct ProtocolVectorTests {
-    static let vectors = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("protocol/vectors")
+    static let vectors = PackageRoot.url.appendingPathComponent("protocol/vectors")
 
     static func files(in folder: String) throws -> [URL] {
         try FileManager.default.contentsOfDirectory(

@@ -14,7 +14,7 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
         case notOneOf([String])
         case range(ClosedRange<Int64>)
         case idNumberFormat, idNumberBirthDate, idNumberCheckDigit
-        case elementNotInSet
+        case elementNotInSet, notASet
         case other(LocalizedText)
 
         var text: LocalizedText {
@@ -49,6 +49,8 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
                 LocalizedText("has a wrong check digit (GB 11643)", zh: "的校验码不正确（GB 11643）")
             case .elementNotInSet:
                 LocalizedText("is a set: use add and remove", zh: "是集合字段，请使用添加和移除")
+            case .notASet:
+                LocalizedText("holds a single value, not a set: write it with set", zh: "是单值字段而非集合，请直接修改其取值")
             case .other(let text): text
             }
         }

@@ -4,8 +4,8 @@ public enum PhoneNumber {
     /// hyphen, and 7–8 digits (`0418-1234567`).
     public static func isValid(_ text: String) -> Bool {
         let characters = Array(text)
-        if characters.count == 11, characters.allSatisfy(\.isASCIIDigit) {
-            return characters[0] == "1" && ("3"..."9").contains(characters[1])
+        if characters.count == 11, characters.allSatisfy(\.isASCIIDigit), characters[0] == "1" {
+            return ("3"..."9").contains(characters[1])
         }
         guard characters.first == "0" else { return false }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

@@ -29,7 +29,7 @@ extension SyncOperation {
         case .add(let field, let element), .remove(let field, let element):
             guard type != .workLog else { throw Self.wrongKind(payload.kind, for: type) }
             let spec = try schema.field(field)
-            guard spec.merge == .addWinsSet else { throw .invalidValue(field: field, reason: .type) }
+            guard spec.merge == .addWinsSet else { throw .invalidValue(field: field, reason: .notASet) }
             try spec.rule.validate(.string(element), field: field)
         case .tombstone:
             guard type != .workLog else { throw Self.wrongKind(.tombstone, for: type) }
