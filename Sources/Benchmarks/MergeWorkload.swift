@@ -11,7 +11,7 @@ struct MergeWorkload {
     static let fields = ["address", "headName", "phone", "note", "residenceType", "verifiedAt"]
 
     static func make(operations count: Int, households: Int, agents: Int) -> MergeWorkload {
-        var generator = SeededGenerator(seed: 20_261_129)
+        var generator = SplitMix64(seed: 20_261_129)
         var replicas = (1...agents).map { InMemoryReplica(replica: ReplicaID(UInt32($0))) }
         var now: UInt64 = 1_764_374_400_000
         let ids = (0..<households).map { _ in RecordID.make(nowMilliseconds: now, using: &generator) }
@@ -45,18 +45,5 @@ struct MergeWorkload {
         for operation in log { probe.receive(operation) }
         let conflicts = probe.records.values.reduce(0) { $0 + $1.conflicts.count }
         return MergeWorkload(operations: log, conflictsHint: conflicts)
-    }
-}
-
-/// SplitMix64: the same workload on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

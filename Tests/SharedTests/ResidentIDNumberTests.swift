@@ -50,9 +50,12 @@ import Testing
         #expect(error?.message.english.contains("check digit") == true)
     }
 
-    @Test func lowercaseXIsAccepted() throws {
-        try Self.validate("11010519491231002x")
-        #expect(ResidentIDNumber.isValid("21090219760704883x"))
+    /// One number, one spelling: the stored form is uppercase, and input forms uppercase it first.
+    @Test func lowercaseXIsRefused() {
+        #expect(throws: ModelError.invalidValue(field: "idNumber", reason: .idNumberFormat)) {
+            try Self.validate("11010519491231002x")
+        }
+        #expect(ResidentIDNumber.isValid("21090219760704883X"))
     }
 
     @Test(arguments: ["", "11010519491231002", "11010519491231002X0", "1101051949123100"])

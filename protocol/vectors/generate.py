@@ -118,11 +118,12 @@ CASES = {
          op(1, 2, {1: 1}, 60000, "household", HH, "set", fields={"address": "新华村3组14号"}),
          op(2, 1, {1: 1}, 90000, "household", HH, "set", fields={"note": "新装自来水"})]),
     "covering-write-resolves": (
-        "A third write whose context covers both conflicting phones replaces them: the conflict is resolved.",
+        "A third write whose context covers both conflicting phones replaces them: the conflict is resolved. "
+        "Replica 10 writes it, so the clock's keys sort as text (\"1\" < \"10\" < \"2\").",
         [create_hh,
          op(1, 2, {1: 1}, 60000, "household", HH, "set", fields={"phone": "13800000001"}),
          op(2, 1, {1: 1}, 90000, "household", HH, "set", fields={"phone": "13900000002"}),
-         op(3, 1, {1: 2, 2: 1}, 120000, "household", HH, "set", fields={"phone": "13700000003"})]),
+         op(10, 1, {1: 2, 2: 1}, 120000, "household", HH, "set", fields={"phone": "13700000003"})]),
     "add-wins-set": (
         "One agent removes the 低保 tag it saw while another adds it again concurrently: the concurrent add wins.",
         [create_res,

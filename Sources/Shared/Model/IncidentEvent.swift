@@ -40,6 +40,36 @@ public struct IncidentEvent: Hashable, Sendable, Codable {
         case dissatisfied
     }
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case action, node, target, note, satisfaction, registryNumber, days
+    }
+
+    /// Decodes strictly, like ``SyncOperation``: an unknown action or key is refused, never half-understood.
+    public init(from decoder: any Decoder) throws {
+        let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        if let extra = keys.sorted().first(where: { CodingKeys(rawValue: $0) == nil }) {
+            throw ModelError(
+                code: .unknownField,
+                message: LocalizedText("An incident event has no key named \(extra).", zh: "事件步骤没有名为 \(extra) 的键。"),
+                field: extra)
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let actionName = try container.decode(String.self, forKey: .action)
+        guard let action = IncidentAction(rawValue: actionName) else {
+            throw ModelError(
+                code: .unknownKind,
+                message: LocalizedText("The incident action \"\(actionName)\" is not known.", zh: "未知的事件操作“\(actionName)”。"),
+                field: "action")
+        }
+        self.action = action
+        node = try container.decodeIfPresent(String.self, forKey: .node)
+        target = try container.decodeIfPresent(String.self, forKey: .target)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+        satisfaction = try container.decodeIfPresent(Satisfaction.self, forKey: .satisfaction)
+        registryNumber = try container.decodeIfPresent(String.self, forKey: .registryNumber)
+        days = try container.decodeIfPresent(Int.self, forKey: .days)
+    }
+
     /// Refuses events that lack what their action needs, before anything is written.
     public func validate() throws(ModelError) {
         if let node, !GridNode.isValidID(node) { throw .invalidValue(field: "node", reason: .gridNodeID) }

@@ -2,7 +2,7 @@
 public struct ModelError: CodedError, Equatable, CustomStringConvertible {
     public let code: ErrorCode
     public let message: LocalizedText
-    /// The field at fault, when there is one.
+    /// The field at fault, or the grid node's id for errors in the grid tree, when there is one.
     public let field: String?
 
     public var description: String { message.english }
@@ -42,7 +42,7 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
                     zh: "必须是\(range.lowerBound)到\(range.upperBound)之间的整数")
             case .idNumberFormat:
                 LocalizedText(
-                    "must be 18 characters: 17 digits and a check digit (0-9 or X)", zh: "必须是18位：17位数字加1位校验码（0-9或X）")
+                    "must be 18 characters: 17 digits and a check digit (0-9 or uppercase X)", zh: "必须是18位：17位数字加1位校验码（0-9或大写X）")
             case .idNumberBirthDate:
                 LocalizedText("holds a birth date that does not exist", zh: "中的出生日期不存在")
             case .idNumberCheckDigit:
@@ -74,5 +74,10 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
 
     public static func invalid(_ message: LocalizedText) -> ModelError {
         ModelError(code: .invalidValue, message: message, field: nil)
+    }
+
+    /// A grid node that breaks the tree; `field` holds its id so importers can point at its line.
+    public static func invalidNode(_ id: String, _ message: LocalizedText) -> ModelError {
+        ModelError(code: .invalidValue, message: message, field: id)
     }
 }

@@ -2,6 +2,8 @@
 ///
 /// Six digits of address code, eight of birth date, three of sequence (odd for men, even for
 /// women) and a check character computed from the first seventeen with weights 2^(17-i) mod 11.
+/// The check character 10 is written as an uppercase `X`, the one form stored, so one number never
+/// has two spellings; input forms uppercase it before validating.
 public enum ResidentIDNumber {
     private static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     private static let checkCharacters: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
@@ -29,10 +31,10 @@ public enum ResidentIDNumber {
     static func validate(_ number: String, field: String) throws(ModelError) {
         let characters = Array(number)
         guard characters.count == 18, characters[0..<17].allSatisfy(\.isASCIIDigit),
-            characters[17].isASCIIDigit || characters[17] == "X" || characters[17] == "x"
+            characters[17].isASCIIDigit || characters[17] == "X"
         else { throw .invalidValue(field: field, reason: .idNumberFormat) }
         guard birthDate(of: number) != nil else { throw .invalidValue(field: field, reason: .idNumberBirthDate) }
-        guard checkCharacter(for: String(characters[0..<17])) == Character(characters[17].uppercased()) else {
+        guard checkCharacter(for: String(characters[0..<17])) == characters[17] else {
             throw .invalidValue(field: field, reason: .idNumberCheckDigit)
         }
     }

@@ -18,7 +18,7 @@ public enum ValueRule: Sendable {
     case recordID
 
     /// Checks `value` for the field `field`; `null` is accepted for any field that is not required.
-    func validate(_ value: FieldValue, field: String) throws(ModelError) {
+    public func validate(_ value: FieldValue, field: String) throws(ModelError) {
         switch (self, value) {
         case (_, .null):
             return

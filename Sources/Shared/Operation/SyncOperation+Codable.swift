@@ -45,8 +45,10 @@ extension SyncOperation: Codable {
         hlc = try keyed.decode(HLCTimestamp.self, forKey: .hlc)
         let typeName = try keyed.decode(String.self, forKey: .type)
         guard let type = RecordType(rawValue: typeName) else {
-            throw ModelError.invalid(
-                LocalizedText("The record type \"\(typeName)\" is not known.", zh: "未知的记录类型“\(typeName)”。"))
+            throw ModelError(
+                code: .unknownKind,
+                message: LocalizedText("The record type \"\(typeName)\" is not known.", zh: "未知的记录类型“\(typeName)”。"),
+                field: "type")
         }
         self.type = type
         id = try keyed.decode(String.self, forKey: .id)

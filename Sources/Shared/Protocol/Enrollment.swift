@@ -1,7 +1,8 @@
 /// The server's answer to `POST /v1/enroll`: who the agent is from now on.
 ///
 /// An operator enrolls an agent on the server (`sync-server agents enroll --grid ID`), which prints
-/// a one-time bearer token; the agent presents it here and learns its replica id and grid.
+/// its bearer token once; the agent presents the token here, learns its replica id and grid, and
+/// keeps the token as its credential for every later request.
 public struct EnrollResponse: Hashable, Sendable, Codable {
     public var protocolVersion: Int
     /// The agent's compact replica id; its operations' dots carry it.

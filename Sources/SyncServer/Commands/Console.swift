@@ -1,0 +1,55 @@
+import Foundation
+import Shared
+
+/// What the operator sees: one language chosen from the locale, JSON for machines, and errors on stderr.
+enum Console {
+    static let language = Language.current
+
+    /// The text in the operator's language.
+    static func localized(_ english: String, _ chinese: String) -> String {
+        LocalizedText(english, zh: chinese).text(in: language)
+    }
+
+    static func say(_ english: String, _ chinese: String) {
+        print(localized(english, chinese))
+        fflush(nil)
+    }
+
+    static func error(_ text: LocalizedText) {
+        FileHandle.standardError.write(Data((text.text(in: language) + "\n").utf8))
+    }
+
+    /// Pretty, key-sorted JSON on stdout, for `--json`.
+    static func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// Left-aligned columns for people, padded by display width (a Chinese character takes two).
+    static func printTable(_ header: [String], _ rows: [[String]]) {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { width(of: $0[column]) }.max() ?? 0 }
+        for row in all {
+            print(row.enumerated().map { $1 + String(repeating: " ", count: widths[$0] - width(of: $1)) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    private static func width(of text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 && $1.properties.isIdeographic || (0xFF00...0xFFEF).contains($1.value) || (0x3000...0x303F).contains($1.value) ? 2 : 1) }
+    }
+
+    /// Who is at the console, for the audit trail.
+    static var operatorName: String {
+        let environment = ProcessInfo.processInfo.environment
+        return "operator:" + (environment["SUDO_USER"] ?? environment["USER"] ?? "unknown")
+    }
+
+    /// A local time in the county (UTC+8) for display.
+    static func time(_ milliseconds: UInt64?) -> String {
+        guard let milliseconds else { return "-" }
+        let date = CountyTime.date(atMilliseconds: milliseconds)
+        let secondsOfDay = Int(CountyTime.fractionOfDay(atMilliseconds: milliseconds) * 86_400)
+        return String(format: "%@ %02d:%02d", date.description, secondsOfDay / 3600, secondsOfDay % 3600 / 60)
+    }
+}

@@ -1,0 +1,39 @@
+import Shared
+
+/// Everything the daemon can be told, with the defaults a county starts from.
+///
+/// Read from, highest first: command-line flags, `SYNC_SERVER_*` environment variables, the JSON
+/// file given with `--config`, and these defaults (see ``ServerSettings/load(flags:environment:configFile:)``).
+struct ServerSettings: Sendable, Equatable {
+    /// `data` (env `SYNC_SERVER_DATA`): where `server.sqlite` lives.
+    var dataDirectory = "./sync-data"
+    /// `http.host`
+    var host = "127.0.0.1"
+    /// `http.port`
+    var port = 8080
+    /// `tls.cert`, `tls.key`: PEM files; both or neither.
+    var tlsCertificate: String?
+    var tlsKey: String?
+    /// `log.level`: trace, debug, info, notice, warning, error or critical.
+    var logLevel = "info"
+    /// `sync.maxBodyBytes`: largest compressed request body.
+    var maxBodyBytes = 8 << 20
+    /// `sync.maxInflatedBytes`: largest request body once inflated.
+    var maxInflatedBytes = 64 << 20
+    /// `sync.pageSize`: operations per pulled page.
+    var pageSize = 1000
+    /// `sync.snapshotPageSize`: records per snapshot page.
+    var snapshotPageSize = 500
+    /// `sync.maxDriftSeconds`: how far ahead of the server an operation's clock may be.
+    var maxDriftSeconds = 300
+    /// `county.registryPrefix`: registry numbers read PREFIX-YYYYMMDD-NNNNNN.
+    var registryPrefix = "FM"
+    /// `oplog.retentionDays`: operations older than this are dropped; agents behind them resync.
+    var retentionDays = 90
+    /// `oplog.compactionIntervalSeconds`: how often compaction runs.
+    var compactionIntervalSeconds = 3600
+
+    var exchangeRules: ExchangeRules {
+        ExchangeRules(maxDriftMilliseconds: UInt64(maxDriftSeconds) * 1000, registryPrefix: registryPrefix)
+    }
+}

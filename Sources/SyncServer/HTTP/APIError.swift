@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// An error answer: an HTTP status and an ``ErrorBody`` with a stable code and one sentence in each language.
+struct APIError: HTTPResponseError {
+    let body: ErrorBody
+
+    init(_ error: some CodedError, dots: [Dot]? = nil) {
+        body = ErrorBody(error, dots: dots)
+    }
+
+    init(_ error: ExchangeError) {
+        body = ErrorBody(error, dots: error.dots)
+    }
+
+    init(code: ErrorCode, _ message: LocalizedText) {
+        body = ErrorBody(code: code, message: message)
+    }
+
+    var status: HTTPResponse.Status { Self.status(for: body.code) }
+
+    /// The HTTP status each error code travels with (protocol/README.md lists the same table).
+    static func status(for code: ErrorCode) -> HTTPResponse.Status {
+        switch code {
+        case .malformedBody, .unknownKind, .unknownField, .missingDependency, .unsupportedVersion: .badRequest
+        case .invalidValue, .clockDrift: .unprocessableContent
+        case .payloadTooLarge: .contentTooLarge
+        case .unauthorized: .unauthorized
+        case .outOfScope: .forbidden
+        case .resyncRequired: .conflict
+        case .notFound: .notFound
+        case .internalError: .internalServerError
+        }
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = WireBody.json(try CanonicalJSON.encode(body), for: request)
+        response.status = status
+        return response
+    }
+
+    static let payloadTooLarge = APIError(
+        code: .payloadTooLarge,
+        LocalizedText(
+            "The request body is larger than the server accepts; send the outbox in smaller batches.",
+            zh: "请求内容超过服务器允许的大小，请分成较小的批次发送。"))
+
+    static func malformedBody(_ detail: String) -> APIError {
+        APIError(
+            code: .malformedBody,
+            LocalizedText(
+                "The request body is not valid gzip-compressed JSON (\(detail)).", zh: "请求内容不是有效的 gzip 压缩 JSON（\(detail)）。"))
+    }
+
+    static let notFound = APIError(code: .notFound, LocalizedText("There is nothing at this address.", zh: "该地址不存在。"))
+}

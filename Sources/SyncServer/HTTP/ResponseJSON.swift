@@ -1,0 +1,38 @@
+import Foundation
+import Shared
+
+/// Builds the canonical JSON of sync and snapshot answers by splicing stored bytes.
+///
+/// Operations and record states are stored in canonical form already, so the answers put those
+/// bytes in place instead of decoding and re-encoding thousands of objects; the keys are written
+/// in sorted order so the result is exactly what encoding ``SyncResponse`` or ``SnapshotPage`` gives.
+enum ResponseJSON {
+    static func syncResponse(acknowledgedThrough: UInt64, page: PulledPage, serverTime: UInt64) -> Data {
+        var json = Data("{\"acknowledgedThrough\":\(acknowledgedThrough),\"cursor\":\(page.cursor),\"hasMore\":\(page.hasMore),\"operations\":".utf8)
+        appendArray(page.operations, to: &json)
+        json.append(contentsOf: Data(",\"serverTime\":\(serverTime)}".utf8))
+        return json
+    }
+
+    static func snapshotPage(_ slice: SnapshotSlice) throws -> Data {
+        var json = Data("{\"cursor\":\(slice.cursor),\"grids\":".utf8)
+        json.append(try CanonicalJSON.encode(slice.grids))
+        if let nextAfter = slice.nextAfter {
+            json.append(contentsOf: Data(",\"nextAfter\":".utf8))
+            json.append(try CanonicalJSON.encode(nextAfter))
+        }
+        json.append(contentsOf: Data(",\"records\":".utf8))
+        appendArray(slice.records, to: &json)
+        json.append(UInt8(ascii: "}"))
+        return json
+    }
+
+    private static func appendArray(_ elements: [Data], to json: inout Data) {
+        json.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            json.append(element)
+        }
+        json.append(UInt8(ascii: "]"))
+    }
+}

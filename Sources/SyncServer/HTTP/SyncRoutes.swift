@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import Shared
+
+/// The agents' endpoints: enrollment, the one-round-trip sync exchange, and resync snapshots.
+struct SyncRoutes: Sendable {
+    let database: ServerDatabase
+    let settings: ServerSettings
+    let metrics: ServerMetrics
+    /// The server's time in milliseconds since 1970; injected so tests can move it.
+    let now: @Sendable () -> UInt64
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/enroll") { request, context in try await enroll(request, context) }
+        router.post("/v1/sync") { request, context in try await sync(request, context) }
+        router.get("/v1/snapshot") { request, context in try await snapshot(request, context) }
+    }
+
+    /// Confirms a token and tells the agent who it is.
+    func enroll(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let agent = try await authenticate(request)
+        let answer = EnrollResponse(replica: agent.replica, gridId: agent.gridId, agentName: agent.name, serverTime: now())
+        context.logger.info("agent enrolled", metadata: ["sync.agent.replica": "\(agent.replica.rawValue)", "sync.agent.grid": "\(agent.gridId)"])
+        return WireBody.json(try CanonicalJSON.encode(answer), for: request)
+    }
+
+    /// Push and pull in one round trip (protocol/README.md, "The sync exchange").
+    func sync(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let agent = try await authenticate(request)
+        let exchange = try await WireBody.decode(SyncRequest.self, from: request, settings: settings)
+        guard exchange.protocolVersion == ProtocolVersion.current else {
+            throw APIError(ExchangeError.unsupportedVersion(exchange.protocolVersion))
+        }
+        try await run { try await database.requireNoResync(for: agent, cursor: exchange.cursor) }
+        let time = now()
+        let outcome = try await run {
+            try await database.push(
+                exchange.operations, batchId: exchange.batchId, from: agent, cursor: exchange.cursor, now: time,
+                rules: settings.exchangeRules)
+        }
+        let page = try await database.pull(for: agent, after: exchange.cursor, limit: settings.pageSize)
+        metrics.exchanges.increment()
+        metrics.operationsMerged.increment(by: Int64(outcome.stored + outcome.registered))
+        metrics.conflictsOpened.increment(by: Int64(outcome.conflictsOpened))
+        context.logger.info(
+            "sync exchange",
+            metadata: [
+                "sync.agent.replica": "\(agent.replica.rawValue)", "sync.batch.id": "\(exchange.batchId)",
+                "sync.ops.received": "\(exchange.operations.count)", "sync.ops.stored": "\(outcome.stored)",
+                "sync.ops.pulled": "\(page.operations.count)", "sync.conflicts.opened": "\(outcome.conflictsOpened)",
+                "sync.cursor": "\(page.cursor)",
+            ])
+        return WireBody.json(
+            ResponseJSON.syncResponse(acknowledgedThrough: outcome.acknowledgedThrough, page: page, serverTime: time),
+            for: request)
+    }
+
+    /// One page of the agent's whole scope; `?after=type/id` asks for the page after that record.
+    func snapshot(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let agent = try await authenticate(request)
+        var after: RecordKey?
+        if let key = request.uri.queryParameters["after"] {
+            guard let parsed = RecordKey(pageKey: String(key)) else {
+                throw APIError(code: .malformedBody, LocalizedText("The after parameter must be type/id.", zh: "after 参数必须是“类型/编号”格式。"))
+            }
+            after = parsed
+        }
+        let slice = try await database.snapshot(for: agent, after: after, limit: settings.snapshotPageSize, now: now())
+        metrics.snapshotPages.increment()
+        context.logger.info(
+            "snapshot page",
+            metadata: ["sync.agent.replica": "\(agent.replica.rawValue)", "sync.snapshot.records": "\(slice.records.count)"])
+        return WireBody.json(try ResponseJSON.snapshotPage(slice), for: request)
+    }
+
+    /// The unrevoked agent whose bearer token the request carries.
+    private func authenticate(_ request: Request) async throws -> EnrolledAgent {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+            let agent = try await database.agent(token: String(header.dropFirst("Bearer ".count)))
+        else { throw APIError(ExchangeError.unauthorized) }
+        return agent
+    }
+
+    /// Turns the store's refusals into error answers.
+    private func run<Value>(_ body: () async throws -> Value) async throws -> Value {
+        do { return try await body() } catch let error as ExchangeError { throw APIError(error) }
+    }
+}

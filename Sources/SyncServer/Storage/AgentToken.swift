@@ -1,0 +1,23 @@
+import Crypto
+import Foundation
+
+/// Agents' bearer tokens: 256 random bits shown once at enrollment; the store keeps only their SHA-256.
+///
+/// A token has the entropy of a key, so a plain hash is enough to make a stolen database useless
+/// for impersonating an agent; no slow password hash is needed.
+enum AgentToken {
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { byte in
+            let text = String(byte, radix: 16)
+            return text.count == 1 ? "0" + text : text
+        }.joined()
+    }
+}

@@ -1,0 +1,41 @@
+import GRDB
+import Shared
+
+/// A grid node's ancestors at levels 1–4, as stored in the `g1`…`g4` columns of nodes, records and operations.
+struct GridScope: Sendable, Equatable {
+    let gridId: String
+    let ancestors: [String?]  // index 0 is level 1
+
+    init(gridId: String, ancestors: [String?]) {
+        self.gridId = gridId
+        self.ancestors = ancestors
+    }
+
+    init(row: Row, gridColumn: String = "gridId") {
+        gridId = row[gridColumn]
+        ancestors = [row["g1"], row["g2"], row["g3"], row["g4"]]
+    }
+
+    /// The node's ancestors in `tree`, itself included at its own level.
+    init(node: GridNode, in tree: GridTree) {
+        var ancestors: [String?] = [nil, nil, nil, nil]
+        var current: GridNode? = node
+        while let next = current, next.level != .county {
+            ancestors[next.level.rawValue - 1] = next.id
+            current = next.parentID.flatMap { tree[$0] }
+        }
+        self.init(gridId: node.id, ancestors: ancestors)
+    }
+
+    /// True when the agent's subtree holds this grid.
+    func isVisible(to agent: EnrolledAgent) -> Bool {
+        agent.level == .county || ancestors[agent.level.rawValue - 1] == agent.gridId
+    }
+
+    /// Loads a node's scope, or nil when the grid does not exist.
+    static func fetch(_ db: Database, gridId: String) throws -> GridScope? {
+        try Row.fetchOne(
+            db, sql: "SELECT id AS gridId, g1, g2, g3, g4 FROM gridNode WHERE id = ?", arguments: [gridId]
+        ).map { GridScope(row: $0) }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+import Shared
+
+/// One write transaction's worth of merging: operations applied to records, appended to the
+/// operation log, and the touched records saved once at the end.
+///
+/// Agents' batches and the server's own operations (registrations, operator resolutions) go
+/// through here alike, so the invariants live in one place: every stored operation is in the
+/// log exactly once, in causal order per record, and every record row holds the merge of its log.
+struct MergeBatch {
+    private let db: Database
+    private let agent: EnrolledAgent?
+    private let now: UInt64
+    private let rules: ExchangeRules
+    private var records: [RecordKey: Entry] = [:]
+    private var serverCounter: UInt64?
+    private var serverClock = HybridLogicalClock()
+    private(set) var acknowledgedThrough: UInt64
+    private(set) var stored = 0
+    private(set) var registered = 0
+    private var lastSeq: Int64 = 0
+
+    private struct Entry {
+        var state: RecordState
+        let scope: GridScope
+        var dirty = false
+    }
+
+    /// A batch for `agent`'s operations, or for the server's own when `agent` is nil.
+    init(db: Database, agent: EnrolledAgent?, now: UInt64, rules: ExchangeRules) throws {
+        self.db = db
+        self.agent = agent
+        self.now = now
+        self.rules = rules
+        acknowledgedThrough =
+            try agent.map {
+                try UInt64(Int64.fetchOne(db, sql: "SELECT acknowledgedThrough FROM agent WHERE replica = ?", arguments: [$0.replica.rawValue]) ?? 0)
+            } ?? 0
+    }
+
+    /// Stores one of the agent's operations: the next counter in line, in scope, causally ready.
+    mutating func store(_ operation: SyncOperation) throws {
+        guard let agent, operation.dot.counter == acknowledgedThrough + 1 else {
+            throw ExchangeError.missingDependency(operation.dot)
+        }
+        var entry = try load(operation)
+        guard entry.scope.isVisible(to: agent) else {
+            throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
+        }
+        guard entry.state.readiness(of: operation) == .ready else { throw ExchangeError.missingDependency(operation.dot) }
+        let isFirstReport = entry.state.clock.isEmpty && operation.type == .incident
+        serverClock.advance(past: operation.hlc)
+        try append(operation, to: &entry)
+        acknowledgedThrough = operation.dot.counter
+        stored += 1
+        records[operation.record] = entry
+        if isFirstReport { try register(operation.record) }
+    }
+
+    /// Authors and stores a server operation (replica 0) on an existing record.
+    @discardableResult
+    mutating func author(_ payload: SyncOperation.Payload, on record: RecordKey) throws -> SyncOperation {
+        guard var entry = try records[record] ?? loadExisting(record) else {
+            throw ExchangeError(code: .notFound, message: LocalizedText("There is no \(record.type.rawValue) \(record.id).", zh: "不存在 \(record.type.rawValue) \(record.id)。"))
+        }
+        let counter = try nextServerCounter()
+        let operation = SyncOperation(
+            dot: Dot(replica: .server, counter: counter), context: entry.state.clock,
+            hlc: serverClock.tick(now: now), type: record.type, id: record.id, payload: payload)
+        try append(operation, to: &entry)
+        records[record] = entry
+        return operation
+    }
+
+    /// Saves every touched record, its conflicts, the server counter and the agent's progress.
+    ///
+    /// - Returns: how many conflicts the batch opened.
+    mutating func finish(batchId: String?, cursor: UInt64?) throws -> Int {
+        var opened = 0
+        for (key, entry) in records where entry.dirty {
+            try saveRecord(key, entry)
+            opened += try saveConflicts(of: entry.state)
+        }
+        if let serverCounter {
+            try db.execute(sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)", arguments: [Int64(serverCounter)])
+        }
+        if let agent {
+            try db.execute(
+                sql: "UPDATE agent SET acknowledgedThrough = ?, lastSyncAt = ?, cursor = COALESCE(?, cursor) WHERE replica = ?",
+                arguments: [Int64(acknowledgedThrough), Int64(now), cursor.map(Int64.init), agent.replica.rawValue])
+            if stored > 0 {
+                try Audit.record(db, at: now, actor: "agent:\(agent.replica.rawValue)", action: "push", subject: batchId, detail: "\(stored) operations through counter \(acknowledgedThrough)")
+            }
+        }
+        return opened
+    }
+
+    // MARK: Records
+
+    private mutating func load(_ operation: SyncOperation) throws -> Entry {
+        if let entry = records[operation.record] { return entry }
+        if let entry = try loadExisting(operation.record) { return entry }
+        switch operation.payload {
+        case .create(let fields), .log(let fields):
+            guard let grid = fields["gridId"]?.stringValue else { throw ExchangeError.missingDependency(operation.dot) }
+            guard let scope = try GridScope.fetch(db, gridId: grid) else { throw ExchangeError.unknownGrid(grid, dot: operation.dot) }
+            return Entry(state: RecordState(type: operation.type, id: operation.id), scope: scope)
+        default:
+            throw ExchangeError.missingDependency(operation.dot)
+        }
+    }
+
+    private func loadExisting(_ key: RecordKey) throws -> Entry? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT gridId, g1, g2, g3, g4, state FROM record WHERE type = ? AND id = ?", arguments: [key.type.rawValue, key.id]) else { return nil }
+        let state = try CanonicalJSON.decode(RecordState.self, from: row["state"])
+        return Entry(state: state, scope: GridScope(row: row))
+    }
+
+    private mutating func append(_ operation: SyncOperation, to entry: inout Entry) throws {
+        entry.state.apply(operation)
+        entry.dirty = true
+        let scope = entry.scope.ancestors
+        try db.cachedStatement(sql: "INSERT INTO oplog(replica, counter, g1, g2, g3, g4, body, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [operation.dot.replica.rawValue, Int64(operation.dot.counter), scope[0], scope[1], scope[2], scope[3], try CanonicalJSON.encode(operation), Int64(now)])
+        lastSeq = db.lastInsertedRowID
+    }
+
+    private func saveRecord(_ key: RecordKey, _ entry: Entry) throws {
+        let scope = entry.scope.ancestors
+        try db.cachedStatement(sql: "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq")
+            .execute(arguments: [key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], try CanonicalJSON.encode(entry.state), lastSeq])
+    }
+
+    /// Keeps the `conflict` index in step with the record; returns how many conflicts are new.
+    private func saveConflicts(of state: RecordState) throws -> Int {
+        let fields = state.conflicts.map(\.field)
+        let existing = try String.fetchSet(db, sql: "SELECT field FROM conflict WHERE type = ? AND recordId = ?", arguments: [state.type.rawValue, state.id])
+        for field in existing.subtracting(fields) {
+            try db.execute(sql: "DELETE FROM conflict WHERE type = ? AND recordId = ? AND field = ?", arguments: [state.type.rawValue, state.id, field])
+        }
+        let opened = Set(fields).subtracting(existing)
+        for field in opened {
+            try db.execute(sql: "INSERT INTO conflict(type, recordId, field, since) VALUES (?, ?, ?, ?)", arguments: [state.type.rawValue, state.id, field, Int64(now)])
+        }
+        return opened.count
+    }
+
+    // MARK: Server operations
+
+    private mutating func nextServerCounter() throws -> UInt64 {
+        let current = try serverCounter ?? UInt64(Int64.fetchOne(db, sql: "SELECT value FROM serverState WHERE key = 'serverCounter'") ?? 0)
+        serverCounter = current + 1
+        return current + 1
+    }
+
+    /// Gives a newly reported incident its registry number (挂号), as a server event.
+    private mutating func register(_ incident: RecordKey) throws {
+        let day = CountyTime.date(atMilliseconds: now)
+        let dayKey = day.description.replacingOccurrences(of: "-", with: "")
+        let number = try Int64.fetchOne(
+            db, sql: "INSERT INTO registryCounter(day, last) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last",
+            arguments: [dayKey]) ?? 1
+        let registryNumber = "\(rules.registryPrefix)-\(dayKey)-\(String(format: "%06lld", number))"
+        try author(.event(IncidentEvent(action: .register, registryNumber: registryNumber)), on: incident)
+        registered += 1
+    }
+}

@@ -1,0 +1,96 @@
+import GRDB
+
+extension ServerDatabase {
+    /// Named, append-only migrations: a released migration is never edited, only followed by a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-29 initial schema") { db in
+            // The grid tree; g1…g4 name the node's ancestors at levels 1–4 (itself at its own
+            // level), so "is it in this subtree" is one indexed equality.
+            try db.execute(
+                sql: """
+                    CREATE TABLE gridNode (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        parentId TEXT REFERENCES gridNode(id),
+                        level INTEGER NOT NULL,
+                        name TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        linesOfWork TEXT NOT NULL,
+                        g1 TEXT, g2 TEXT, g3 TEXT, g4 TEXT
+                    );
+                    CREATE INDEX gridNode_parent ON gridNode(parentId);
+
+                    CREATE TABLE agent (
+                        replica INTEGER PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        gridId TEXT NOT NULL REFERENCES gridNode(id),
+                        tokenHash TEXT NOT NULL UNIQUE,
+                        enrolledAt INTEGER NOT NULL,
+                        lastSyncAt INTEGER,
+                        cursor INTEGER NOT NULL DEFAULT 0,
+                        acknowledgedThrough INTEGER NOT NULL DEFAULT 0,
+                        resyncRequestedAt INTEGER,
+                        resyncReason TEXT,
+                        revokedAt INTEGER
+                    );
+
+                    -- A rowid table: states are often larger than WITHOUT ROWID tables store well.
+                    CREATE TABLE record (
+                        type TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        gridId TEXT NOT NULL,
+                        g1 TEXT, g2 TEXT, g3 TEXT, g4 TEXT,
+                        state BLOB NOT NULL,
+                        seq INTEGER NOT NULL,
+                        UNIQUE (type, id)
+                    );
+                    CREATE INDEX record_g1 ON record(g1, type, id);
+                    CREATE INDEX record_g2 ON record(g2, type, id);
+                    CREATE INDEX record_g3 ON record(g3, type, id);
+                    CREATE INDEX record_g4 ON record(g4, type, id);
+
+                    CREATE TABLE oplog (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        replica INTEGER NOT NULL,
+                        counter INTEGER NOT NULL,
+                        g1 TEXT, g2 TEXT, g3 TEXT, g4 TEXT,
+                        body BLOB NOT NULL,
+                        receivedAt INTEGER NOT NULL,
+                        UNIQUE (replica, counter)
+                    );
+                    CREATE INDEX oplog_g1 ON oplog(g1, seq);
+                    CREATE INDEX oplog_g2 ON oplog(g2, seq);
+                    CREATE INDEX oplog_g3 ON oplog(g3, seq);
+                    CREATE INDEX oplog_g4 ON oplog(g4, seq);
+
+                    CREATE TABLE conflict (
+                        type TEXT NOT NULL,
+                        recordId TEXT NOT NULL,
+                        field TEXT NOT NULL,
+                        since INTEGER NOT NULL,
+                        PRIMARY KEY (type, recordId, field)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE registryCounter (
+                        day TEXT PRIMARY KEY NOT NULL,
+                        last INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE serverState (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE audit (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at INTEGER NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        subject TEXT,
+                        detail TEXT
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

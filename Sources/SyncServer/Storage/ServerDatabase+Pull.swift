@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+import Shared
+
+/// One page of operations for an agent, as stored canonical JSON, ready to splice into a response.
+struct PulledPage: Sendable {
+    let operations: [Data]
+    let cursor: UInt64
+    let hasMore: Bool
+}
+
+extension ServerDatabase {
+    /// The operations in the agent's scope after `cursor` that it did not author, oldest first.
+    ///
+    /// An indexed range read on (scope column, seq): its cost grows with what changed since the
+    /// cursor in the agent's subtree, never with the size of the county.
+    func pull(for agent: EnrolledAgent, after cursor: UInt64, limit: Int) async throws -> PulledPage {
+        try await writer.read { db in
+            let scopeFilter = agent.scopeColumn.map { "\($0) = ? AND " } ?? ""
+            var arguments: StatementArguments = agent.scopeColumn == nil ? [] : [agent.gridId]
+            arguments += [Int64(cursor), agent.replica.rawValue, limit + 1]
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT seq, body FROM oplog WHERE \(scopeFilter)seq > ? AND replica != ? ORDER BY seq LIMIT ?"),
+                arguments: arguments)
+            if rows.count > limit {
+                let page = rows.prefix(limit)
+                return PulledPage(operations: page.map { $0["body"] }, cursor: UInt64(page.last!["seq"] as Int64), hasMore: true)
+            }
+            // Nothing more in scope: move the cursor to the newest operation of all, so the next
+            // pull starts there instead of re-reading this agent's own or out-of-scope operations.
+            let newest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM oplog") ?? 0
+            return PulledPage(operations: rows.map { $0["body"] }, cursor: max(cursor, UInt64(newest)), hasMore: false)
+        }
+    }
+
+    /// The newest operation's sequence number: where a snapshot taken now continues.
+    func latestSequence(_ db: Database) throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM oplog") ?? 0)
+    }
+
+    /// The first sequence number the log still holds after compaction; cursors before it need a resync.
+    static func oplogFloor(_ db: Database) throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db, sql: "SELECT value FROM serverState WHERE key = 'oplogFloor'") ?? 0)
+    }
+
+    /// Refuses an exchange from an agent that must take a snapshot first: an operator asked for it,
+    /// it never took one, or its cursor is older than the compacted operation log.
+    func requireNoResync(for agent: EnrolledAgent, cursor: UInt64) async throws {
+        if agent.resyncRequestedAt != nil { throw ExchangeError.resyncRequired(reason: agent.resyncReason) }
+        let floor = try await writer.read { try Self.oplogFloor($0) }
+        if cursor < floor { throw ExchangeError.resyncRequired(reason: "the operation log before \(floor) was compacted") }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import Shared
+
+/// What storing a batch did.
+struct PushOutcome: Sendable, Equatable {
+    /// Every operation of the agent up to this counter is stored.
+    let acknowledgedThrough: UInt64
+    /// Operations stored by this request (0 for a pure retry).
+    let stored: Int
+    /// Conflicts that this batch opened.
+    let conflictsOpened: Int
+    /// Incidents registered by this batch.
+    let registered: Int
+}
+
+/// The county's settings that the exchange applies.
+struct ExchangeRules: Sendable {
+    /// How far ahead of the server's clock an operation's HLC may be.
+    var maxDriftMilliseconds: UInt64 = HybridLogicalClock.defaultMaxDriftMilliseconds
+    /// The prefix of registry numbers (挂号), for example `FM` for Fumeng.
+    var registryPrefix = "FM"
+}
+
+extension ServerDatabase {
+    /// Stores and merges the new operations of a batch in one transaction, or nothing at all.
+    ///
+    /// Operations the server already has (counters at or below the agent's acknowledgement) are
+    /// skipped, so a retried batch is acknowledged again and never applied twice.
+    ///
+    /// - Throws: ``ExchangeError`` for a refused batch (scope, validation, drift, gaps), after which
+    ///   the store is unchanged.
+    func push(_ operations: [SyncOperation], batchId: String, from agent: EnrolledAgent, cursor: UInt64, now: UInt64, rules: ExchangeRules) async throws -> PushOutcome {
+        try Self.checkAlone(operations, from: agent, now: now, rules: rules)
+        return try await writer.write { db in
+            var batch = try MergeBatch(db: db, agent: agent, now: now, rules: rules)
+            for operation in operations where operation.dot.counter > batch.acknowledgedThrough {
+                try batch.store(operation)
+            }
+            let conflictsOpened = try batch.finish(batchId: batchId, cursor: cursor)
+            return PushOutcome(
+                acknowledgedThrough: batch.acknowledgedThrough, stored: batch.stored,
+                conflictsOpened: conflictsOpened, registered: batch.registered)
+        }
+    }
+
+    /// The checks that need no database: authorship, schema, clock drift.
+    private static func checkAlone(_ operations: [SyncOperation], from agent: EnrolledAgent, now: UInt64, rules: ExchangeRules) throws {
+        let clock = HybridLogicalClock(maxDriftMilliseconds: rules.maxDriftMilliseconds)
+        var drifted: [Dot] = []
+        for operation in operations {
+            guard operation.dot.replica == agent.replica else { throw ExchangeError.notAuthor(operation.dot) }
+            do { try operation.validate() } catch { throw ExchangeError.invalid(error, dot: operation.dot) }
+            if case .event(let event) = operation.payload, event.action == .register {
+                throw ExchangeError.serverOnly(operation.dot)
+            }
+            do { try clock.checkDrift(of: operation.hlc, now: now) } catch { drifted.append(operation.dot) }
+        }
+        if !drifted.isEmpty { throw ExchangeError.clockDrift(drifted, bound: rules.maxDriftMilliseconds) }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import Shared
+
+/// The county server's store: one SQLite database in WAL mode, reached only through methods that
+/// each keep the store's invariants in one transaction (GRDB's `AppDatabase` pattern).
+///
+/// The daemon and the operator commands open the same file at once; WAL lets readers work beside
+/// the one writer, and the busy timeout makes a second writer wait instead of failing.
+struct ServerDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) `server.sqlite` in `directory` and migrates it.
+    static func open(directory: String) throws -> ServerDatabase {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let pool = try DatabasePool(
+            path: (directory as NSString).appendingPathComponent("server.sqlite"), configuration: configuration())
+        return try ServerDatabase(pool)
+    }
+
+    init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL survives process crashes with every commit intact.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return configuration
+    }
+
+    /// Copies the whole database to `path` with SQLite's online backup, consistent while the daemon serves.
+    func backup(to path: String) throws {
+        let destination = try DatabaseQueue(path: path)
+        try writer.backup(to: destination)
+    }
+
+    /// Runs `PRAGMA integrity_check` and returns its verdict (`ok` when sound).
+    func integrityCheck() throws -> [String] {
+        try writer.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+}
