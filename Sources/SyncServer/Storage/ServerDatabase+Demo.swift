@@ -8,9 +8,15 @@ extension ServerDatabase {
     /// The households and residents are written as the server's own creations (replica 0), as
     /// records only: agents receive them in their enrollment snapshot, not through the log.
     ///
-    /// - Parameter progress: called after each township with the townships done and their total.
+    /// - Parameters:
+    ///   - householdScale: multiplies every grid's households (the scaling benchmark loads 10×).
+    ///   - withResidents: false leaves out the residents, for benchmarks that only need volume.
+    ///   - progress: called after each township with the townships done and their total.
     /// - Returns: how many households and residents were created.
-    func loadDemoCounty(now: UInt64, actor: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> (households: Int, residents: Int) {
+    func loadDemoCounty(
+        now: UInt64, actor: String, householdScale: Int = 1, withResidents: Bool = true,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> (households: Int, residents: Int) {
         guard try writer.read({ try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM gridNode") }) == 0 else {
             throw ModelError.invalid(
                 LocalizedText(
@@ -44,15 +50,15 @@ extension ServerDatabase {
                 }
                 for grid in grids {
                     let scope = GridScope(node: grid, in: tree)
-                    for number in 1...DemoCounty.householdCount(of: grid, using: &sizes) {
+                    for number in 1...(DemoCounty.householdCount(of: grid, using: &sizes) * householdScale) {
                         let (household, members) = people.household(in: grid, number: number)
                         let householdID = try insert(household, as: .household, in: scope)
-                        for var member in members {
+                        for var member in members where withResidents {
                             member["householdId"] = .string(householdID)
                             _ = try insert(member, as: .resident, in: scope)
                         }
                         totals.households += 1
-                        totals.residents += members.count
+                        totals.residents += withResidents ? members.count : 0
                     }
                 }
                 try db.execute(sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)", arguments: [Int64(counter)])

@@ -11,6 +11,13 @@ enum Stopwatch {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
+    static func measureAsync(_ body: () async throws -> Void) async rethrows -> Double {
+        let start = ContinuousClock.now
+        try await body()
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
     static func keep(_ value: Int) { sink &+= value }
 
     static func format(_ rate: Double) -> String {

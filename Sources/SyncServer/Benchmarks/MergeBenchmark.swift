@@ -4,7 +4,7 @@ import Shared
 
 /// Applies a million single-field operations to an in-memory replica and compares the rate with
 /// plain dictionary writes of the same values in the same run.
-struct MergeBenchmark: ParsableCommand {
+struct MergeBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge", abstract: "Merge field operations in memory and report operations per second.")
 

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import Shared
+
+/// Merge ingest: operations stored and merged per second through the real store, divided by plain
+/// SQLite inserts per second of the same rows (same table layout and indexes as the operation log),
+/// both in batches of an evening exchange's size.
+struct IngestBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest", abstract: "Merged operations per second ÷ plain SQLite inserts per second of the same rows.")
+
+    @Option(help: "How many agents send batches.") var agents = 300
+    @Option(help: "Batches per agent.") var batches = 4
+    @Option(help: "Operations per batch.") var batchSize = 30
+    @Option(help: "Append the result to this Markdown file.") var record: String?
+
+    func run() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridsync-ingest-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try ServerDatabase.open(directory: folder.path)
+        let now = WallClock.nowMilliseconds()
+        let grids = DemoCounty.grids()
+        try database.addGrids(grids, actor: "bench", now: now)
+        let workload = try EveningWorkload(database: database, groups: Array(grids.filter { $0.level == .group }.prefix(agents)), batches: batches, batchSize: batchSize, now: now)
+        let operations = workload.batches.reduce(0) { $0 + $1.operations.count }
+        print("Ingesting \(operations) operations in \(workload.batches.count) batches of \(batchSize)…")
+
+        let mergeSeconds = try await Stopwatch.measureAsync {
+            for batch in workload.batches {
+                _ = try await database.push(batch.operations, batchId: batch.id, from: batch.agent, cursor: 0, now: now, rules: ExchangeRules())
+            }
+        }
+        let plainSeconds = try await Stopwatch.measureAsync {
+            try await PlainInserts.run(workload.batches, in: folder.appendingPathComponent("plain.sqlite").path, now: now)
+        }
+        let mergeRate = Double(operations) / mergeSeconds
+        let plainRate = Double(operations) / plainSeconds
+        let result = BenchmarkResult(
+            name: "merge ingest (SQLite)",
+            figures: [
+                ("operations", "\(operations) in batches of \(batchSize)"),
+                ("merged ops/s", Stopwatch.format(mergeRate)),
+                ("plain inserts/s of the same rows", Stopwatch.format(plainRate)),
+                ("ratio merged ÷ plain (target ≥ 0.5)", String(format: "%.3f", mergeRate / plainRate)),
+            ])
+        print(result.text)
+        if let record { try result.append(to: record) }
+    }
+}
+
+/// The baseline: the same operation rows written to a table shaped like the operation log.
+enum PlainInserts {
+    static func run(_ batches: [EveningWorkload.Batch], in path: String, now: UInt64) async throws {
+        let pool = try DatabasePool(path: path, configuration: ServerDatabase.configuration())
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE operation (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, replica INTEGER NOT NULL, counter INTEGER NOT NULL,
+                        g1 TEXT, g2 TEXT, g3 TEXT, g4 TEXT, body BLOB NOT NULL, receivedAt INTEGER NOT NULL,
+                        UNIQUE (replica, counter));
+                    CREATE INDEX operation_g1 ON operation(g1, seq);
+                    CREATE INDEX operation_g2 ON operation(g2, seq);
+                    CREATE INDEX operation_g3 ON operation(g3, seq);
+                    CREATE INDEX operation_g4 ON operation(g4, seq);
+                    """)
+        }
+        for batch in batches {
+            let scope = batch.scope.ancestors
+            try await pool.write { db in
+                let statement = try db.cachedStatement(sql: "INSERT INTO operation(replica, counter, g1, g2, g3, g4, body, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                for (operation, body) in zip(batch.operations, batch.bodies) {
+                    try statement.execute(arguments: [operation.dot.replica.rawValue, Int64(operation.dot.counter), scope[0], scope[1], scope[2], scope[3], body, Int64(now)])
+                }
+            }
+        }
+    }
+}

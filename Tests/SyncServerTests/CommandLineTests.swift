@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+import Shared
+import Testing
+
+@testable import SyncServer
+
+/// The operator's commands, run as the real `sync-server` binary against a temporary data directory.
+@Suite struct CommandLineTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridsync-cli-\(UUID().uuidString)")
+    var data: String { folder.path }
+    let server = Executable.syncServer
+
+    static let validCSV = """
+        id,parent_id,level,name,kind
+        c,,0,测试县,rural
+        c-1,c,1,"测试乡, 东部",rural
+        c-1-1,c-1,2,一村,rural
+        c-1-1-1,c-1-1,3,一村一片,rural
+        c-1-1-1-1,c-1-1-1,4,一村一组,rural
+        c-dept,c,1,测试部门,department
+        """
+
+    func write(_ text: String, to name: String) throws -> String {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func importCounty() throws {
+        let result = try server.run(["grids", "import", try write(Self.validCSV, to: "grids.csv"), "--data-dir", data])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test func gridsImportThenListAsJSON() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try importCounty()
+        let list = try server.run(["grids", "list", "--json", "--data-dir", data])
+        let nodes = try JSONDecoder().decode([GridNode].self, from: Data(list.stdout.utf8))
+        #expect(nodes.count == 6)
+        #expect(nodes.first { $0.id == "c-1" }?.name == "测试乡, 东部")
+    }
+
+    @Test func aBadLineRefusesTheWholeFileAndNamesTheLine() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = Self.validCSV.replacingOccurrences(of: "c-1-1,c-1,2,一村,rural", with: "c-1-1,c-1,7,一村,rural")
+        let result = try server.run(["grids", "import", try write(csv, to: "bad.csv"), "--data-dir", data])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Line 4"))
+        #expect(result.stderr.split(separator: "\n").count == 1, "one sentence")
+        let list = try server.run(["grids", "list", "--json", "--data-dir", data])
+        #expect(try JSONDecoder().decode([GridNode].self, from: Data(list.stdout.utf8)).isEmpty, "nothing was imported")
+    }
+
+    @Test func aTreeErrorNamesTheLineOfTheNode() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = Self.validCSV + "\nc-9-9,c-9,2,孤村,rural"
+        let english = try server.run(["grids", "import", try write(csv, to: "orphan.csv"), "--data-dir", data])
+        #expect(english.status == 1)
+        #expect(english.stderr.contains("Line 8") && english.stderr.contains("c-9"))
+        let chinese = try server.run(["grids", "import", try write(csv, to: "orphan.csv"), "--data-dir", data], language: "zh")
+        #expect(chinese.stderr.contains("第8行"))
+    }
+
+    @Test func enrollPrintsTheTokenAloneOnTheLastLine() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try importCounty()
+        let enrolled = try server.run(["agents", "enroll", "--grid", "c-1-1-1-1", "--name", "一组网格员", "--data-dir", data])
+        #expect(enrolled.status == 0)
+        #expect(enrolled.lastLine.count == 43 && !enrolled.lastLine.contains(" "))
+        let database = try ServerDatabase.open(directory: data)
+        let agent = try #require(try database.agents().first)
+        #expect(agent.name == "一组网格员")
+        #expect(agent.resyncRequestedAt != nil, "a new agent starts with its snapshot pending")
+    }
+
+    @Test func resyncAndRevokeAreRecordedWithWhoAndWhy() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try importCounty()
+        _ = try server.run(["agents", "enroll", "--grid", "c-1-1-1-1", "--data-dir", data])
+        let resync = try server.run(["agents", "resync", "1", "--reason", "laptop replaced", "--data-dir", data], environment: ["USER": "wang"])
+        #expect(resync.status == 0)
+        let revoke = try server.run(["agents", "revoke", "1", "--reason", "lost", "--data-dir", data], environment: ["USER": "wang"])
+        #expect(revoke.status == 0)
+        struct Entry: Decodable { let replica: UInt32; let pendingResync: Bool; let resyncReason: String?; let revoked: Bool }
+        let list = try JSONDecoder().decode([Entry].self, from: Data(try server.run(["agents", "list", "--json", "--data-dir", data]).stdout.utf8))
+        #expect(list.first?.resyncReason == "laptop replaced")
+        #expect(list.first?.revoked == true)
+        let database = try ServerDatabase.open(directory: data)
+        let audit = try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT actor, action, detail FROM audit WHERE action LIKE 'agents.%' ORDER BY id").map { "\($0["actor"] as String) \($0["action"] as String) \($0["detail"] as String? ?? "")" }
+        }
+        #expect(audit.contains("operator:wang agents.resync laptop replaced"))
+        #expect(audit.contains("operator:wang agents.revoke lost"))
+    }
+
+    @Test func usageErrorsExitWithTwoAndFailuresWithOne() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try importCounty()
+        let usage = try server.run(["agents", "resync", "1", "--data-dir", data])
+        #expect(usage.status == 2)
+        let missing = try server.run(["agents", "enroll", "--grid", "nowhere", "--data-dir", data])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "Grid nowhere does not exist.\n")
+        let chinese = try server.run(["agents", "enroll", "--grid", "nowhere", "--data-dir", data], language: "zh")
+        #expect(chinese.stderr == "网格 nowhere 不存在。\n")
+    }
+
+    @Test func conflictsListIsEmptyJSONOnANewServer() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try importCounty()
+        let list = try server.run(["conflicts", "list", "--json", "--data-dir", data])
+        #expect(list.status == 0)
+        #expect(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [Any] != nil)
+        #expect((try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [Any])?.isEmpty == true)
+    }
+
+    @Test func backupWritesAConsistentCopyAndNeverOverwrites() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try importCounty()
+        let copy = folder.appendingPathComponent("backup.sqlite").path
+        #expect(try server.run(["backup", copy, "--data-dir", data]).status == 0)
+        let restored = try ServerDatabase(DatabaseQueue(path: copy))
+        #expect(try restored.integrityCheck() == ["ok"])
+        #expect(try restored.grids().count == 6)
+        let again = try server.run(["backup", copy, "--data-dir", data])
+        #expect(again.status == 1)
+    }
+}
