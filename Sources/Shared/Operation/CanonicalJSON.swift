@@ -6,6 +6,16 @@ public import Foundation
 /// tests compare and what the golden vectors in `protocol/vectors/` pin down.
 public enum CanonicalJSON {
     public static func encode(_ value: some Encodable) throws -> Data {
+        if let writable = value as? any CanonicalJSONWritable {
+            var writer = CanonicalWriter()
+            writable.write(to: &writer)
+            return Data(writer.bytes)
+        }
+        return try encodeWithFoundation(value)
+    }
+
+    /// The reference path: Foundation's encoder with the canonical options.
+    static func encodeWithFoundation(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(value)

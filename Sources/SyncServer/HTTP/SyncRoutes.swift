@@ -77,8 +77,9 @@ struct SyncRoutes: Sendable {
 
     /// The unrevoked agent whose bearer token the request carries.
     private func authenticate(_ request: Request) async throws -> EnrolledAgent {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            let agent = try await database.agent(token: String(header.dropFirst("Bearer ".count)))
+        // The scheme name is case-insensitive (RFC 7235); the token is not.
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
+            let agent = try await database.agent(token: String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces))
         else { throw APIError(ExchangeError.unauthorized) }
         return agent
     }

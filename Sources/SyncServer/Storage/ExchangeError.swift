@@ -49,6 +49,15 @@ struct ExchangeError: CodedError, Equatable {
             dots: [dot])
     }
 
+    static func notAGroup(_ grid: String, dot: Dot) -> ExchangeError {
+        ExchangeError(
+            code: .invalidValue,
+            message: LocalizedText(
+                "Operation \(dot) puts a household or resident in grid \(grid), but they belong to a level-4 grid.",
+                zh: "操作 \(dot) 将住户或居民登记在网格 \(grid)，但住户和居民只能属于四级网格。"),
+            dots: [dot])
+    }
+
     static func invalid(_ error: ModelError, dot: Dot) -> ExchangeError {
         ExchangeError(
             code: error.code,

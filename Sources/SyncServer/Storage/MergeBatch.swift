@@ -13,6 +13,7 @@ struct MergeBatch {
     private let agent: EnrolledAgent?
     private let now: UInt64
     private let rules: ExchangeRules
+    private let cache: RecordCache?
     private var records: [RecordKey: Entry] = [:]
     private var serverCounter: UInt64?
     private var serverClock = HybridLogicalClock()
@@ -20,19 +21,24 @@ struct MergeBatch {
     private(set) var stored = 0
     private(set) var registered = 0
     private var lastSeq: Int64 = 0
+    /// The records written by ``finish(batchId:cursor:)``, for the cache once the transaction commits.
+    private(set) var saved: [(key: RecordKey, seq: Int64, state: RecordState)] = []
 
     private struct Entry {
         var state: RecordState
-        let scope: GridScope
+        var scope: GridScope
+        /// Whether the stored row had conflicts, so saving knows if the conflict index may need a change.
+        let hadConflicts: Bool
         var dirty = false
     }
 
     /// A batch for `agent`'s operations, or for the server's own when `agent` is nil.
-    init(db: Database, agent: EnrolledAgent?, now: UInt64, rules: ExchangeRules) throws {
+    init(db: Database, agent: EnrolledAgent?, now: UInt64, rules: ExchangeRules, cache: RecordCache? = nil) throws {
         self.db = db
         self.agent = agent
         self.now = now
         self.rules = rules
+        self.cache = cache
         acknowledgedThrough =
             try agent.map {
                 try UInt64(Int64.fetchOne(db, sql: "SELECT acknowledgedThrough FROM agent WHERE replica = ?", arguments: [$0.replica.rawValue]) ?? 0)
@@ -52,10 +58,35 @@ struct MergeBatch {
         let isFirstReport = entry.state.clock.isEmpty && operation.type == .incident
         serverClock.advance(past: operation.hlc)
         try append(operation, to: &entry)
+        try followMove(of: &entry, by: operation, agent: agent)
         acknowledgedThrough = operation.dot.counter
         stored += 1
         records[operation.record] = entry
         if isFirstReport { try register(operation.record) }
+    }
+
+    /// When a write moves a record to another grid (a household moving house), its row follows:
+    /// later operations are filed under the new grid. The move itself stays filed under the old
+    /// grid, so the old grid's agents see it leave. Agents that see the new grid but not the old
+    /// one never had the record's history, so they take a fresh snapshot at their next sync.
+    private mutating func followMove(of entry: inout Entry, by operation: SyncOperation, agent: EnrolledAgent) throws {
+        guard case .set(let fields) = operation.payload, let grid = fields["gridId"]?.stringValue else { return }
+        guard let written = try GridScope.fetch(db, gridId: grid) else { throw ExchangeError.unknownGrid(grid, dot: operation.dot) }
+        guard written.isVisible(to: agent) else { throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId) }
+        if operation.type == .household || operation.type == .resident, written.ancestors[3] != grid {
+            throw ExchangeError.notAGroup(grid, dot: operation.dot)
+        }
+        guard let visible = entry.state.visibleValue(of: "gridId")?.stringValue, visible != entry.scope.gridId,
+            let target = visible == grid ? written : try GridScope.fetch(db, gridId: visible)
+        else { return }
+        let previous = entry.scope
+        entry.scope = target
+        let candidates = try Row.fetchAll(db, sql: "\(EnrolledAgent.selection) WHERE revokedAt IS NULL AND agent.resyncRequestedAt IS NULL").map(EnrolledAgent.init(row:))
+        for other in candidates where target.isVisible(to: other) && !previous.isVisible(to: other) {
+            try db.execute(
+                sql: "UPDATE agent SET resyncRequestedAt = ?, resyncReason = ? WHERE replica = ?",
+                arguments: [Int64(now), "\(operation.type.rawValue) \(operation.id) moved into grid \(visible)", other.replica.rawValue])
+        }
     }
 
     /// Authors and stores a server operation (replica 0) on an existing record.
@@ -80,7 +111,10 @@ struct MergeBatch {
         var opened = 0
         for (key, entry) in records where entry.dirty {
             try saveRecord(key, entry)
-            opened += try saveConflicts(of: entry.state)
+            saved.append((key, lastSeq, entry.state))
+            if entry.hadConflicts || entry.state.registers.values.contains(where: { $0.count > 1 }) {
+                opened += try saveConflicts(of: entry.state)
+            }
         }
         if let serverCounter {
             try db.execute(sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)", arguments: [Int64(serverCounter)])
@@ -105,16 +139,19 @@ struct MergeBatch {
         case .create(let fields), .log(let fields):
             guard let grid = fields["gridId"]?.stringValue else { throw ExchangeError.missingDependency(operation.dot) }
             guard let scope = try GridScope.fetch(db, gridId: grid) else { throw ExchangeError.unknownGrid(grid, dot: operation.dot) }
-            return Entry(state: RecordState(type: operation.type, id: operation.id), scope: scope)
+            if operation.type == .household || operation.type == .resident, scope.ancestors[3] != grid {
+                throw ExchangeError.notAGroup(grid, dot: operation.dot)
+            }
+            return Entry(state: RecordState(type: operation.type, id: operation.id), scope: scope, hadConflicts: false)
         default:
             throw ExchangeError.missingDependency(operation.dot)
         }
     }
 
     private func loadExisting(_ key: RecordKey) throws -> Entry? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT gridId, g1, g2, g3, g4, state FROM record WHERE type = ? AND id = ?", arguments: [key.type.rawValue, key.id]) else { return nil }
-        let state = try CanonicalJSON.decode(RecordState.self, from: row["state"])
-        return Entry(state: state, scope: GridScope(row: row))
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, gridId, g1, g2, g3, g4, state FROM record WHERE type = ? AND id = ?"), arguments: [key.type.rawValue, key.id]) else { return nil }
+        let state = try cache?.state(of: key, seq: row["seq"]) ?? CanonicalJSON.decode(RecordState.self, from: row["state"])
+        return Entry(state: state, scope: GridScope(row: row), hadConflicts: state.registers.values.contains { $0.count > 1 })
     }
 
     private mutating func append(_ operation: SyncOperation, to entry: inout Entry) throws {
@@ -128,7 +165,11 @@ struct MergeBatch {
 
     private func saveRecord(_ key: RecordKey, _ entry: Entry) throws {
         let scope = entry.scope.ancestors
-        try db.cachedStatement(sql: "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq")
+        try db.cachedStatement(sql: """
+            INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq,
+                gridId = excluded.gridId, g1 = excluded.g1, g2 = excluded.g2, g3 = excluded.g3, g4 = excluded.g4
+            """)
             .execute(arguments: [key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], try CanonicalJSON.encode(entry.state), lastSeq])
     }
 

@@ -28,14 +28,16 @@ extension ServerDatabase {
             }
             // Nothing more in scope: move the cursor to the newest operation of all, so the next
             // pull starts there instead of re-reading this agent's own or out-of-scope operations.
-            let newest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM oplog") ?? 0
-            return PulledPage(operations: rows.map { $0["body"] }, cursor: max(cursor, UInt64(newest)), hasMore: false)
+            return PulledPage(operations: rows.map { $0["body"] }, cursor: max(cursor, try latestSequence(db)), hasMore: false)
         }
     }
 
     /// The newest operation's sequence number: where a snapshot taken now continues.
+    ///
+    /// Never below the compaction floor, so an emptied log does not send cursors back to 0 (which
+    /// the next exchange would refuse as too old, forever).
     func latestSequence(_ db: Database) throws -> UInt64 {
-        UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM oplog") ?? 0)
+        max(UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM oplog") ?? 0), try Self.oplogFloor(db))
     }
 
     /// The first sequence number the log still holds after compaction; cursors before it need a resync.

@@ -32,16 +32,19 @@ extension ServerDatabase {
     ///   the store is unchanged.
     func push(_ operations: [SyncOperation], batchId: String, from agent: EnrolledAgent, cursor: UInt64, now: UInt64, rules: ExchangeRules) async throws -> PushOutcome {
         try Self.checkAlone(operations, from: agent, now: now, rules: rules)
-        return try await writer.write { db in
-            var batch = try MergeBatch(db: db, agent: agent, now: now, rules: rules)
+        let (outcome, saved) = try await writer.write { db in
+            var batch = try MergeBatch(db: db, agent: agent, now: now, rules: rules, cache: cache)
             for operation in operations where operation.dot.counter > batch.acknowledgedThrough {
                 try batch.store(operation)
             }
             let conflictsOpened = try batch.finish(batchId: batchId, cursor: cursor)
-            return PushOutcome(
+            let outcome = PushOutcome(
                 acknowledgedThrough: batch.acknowledgedThrough, stored: batch.stored,
                 conflictsOpened: conflictsOpened, registered: batch.registered)
+            return (outcome, batch.saved)
         }
+        cache.store(saved)
+        return outcome
     }
 
     /// The checks that need no database: authorship, schema, clock drift.

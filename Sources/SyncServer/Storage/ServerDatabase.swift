@@ -9,6 +9,8 @@ import Shared
 /// the one writer, and the busy timeout makes a second writer wait instead of failing.
 struct ServerDatabase: Sendable {
     let writer: any DatabaseWriter
+    /// States the merge decoded recently, checked against each row's `seq` before use.
+    let cache = RecordCache()
 
     /// Opens (creating if needed) `server.sqlite` in `directory` and migrates it.
     static func open(directory: String) throws -> ServerDatabase {

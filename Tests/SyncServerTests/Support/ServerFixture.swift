@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Shared
 import Synchronization
+import Testing
 
 @testable import SyncServer
 
@@ -12,7 +13,7 @@ import Synchronization
 final class ManualClock: Sendable {
     private let milliseconds: Mutex<UInt64>
 
-    init(_ start: UInt64 = 1_795_910_400_000) {  // 2026-11-29T00:00:00+08:00
+    init(_ start: UInt64 = 1_795_910_400_000) {  // 2026-11-29T08:00:00+08:00 (midnight UTC)
         milliseconds = Mutex(start)
     }
 
@@ -61,11 +62,14 @@ struct ServerFixture {
         try database.addGrids(TestCounty.nodes, actor: "test", now: clock.now)
     }
 
-    /// Enrolls an agent and marks its initial snapshot as taken, so it can sync at once.
-    func enroll(grid: String) throws -> TestAgent {
+    /// Enrolls an agent and marks its initial snapshot as taken, so it can sync at once
+    /// (`snapshotTaken: false` leaves the initial snapshot pending, as a real enrollment does).
+    func enroll(grid: String, snapshotTaken: Bool = true) throws -> TestAgent {
         let (agent, token) = try database.enroll(gridId: grid, name: nil, actor: "test", now: clock.now)
-        try database.writer.write { db in
-            try db.execute(sql: "UPDATE agent SET resyncRequestedAt = NULL, resyncReason = NULL WHERE replica = ?", arguments: [agent.replica.rawValue])
+        if snapshotTaken {
+            try database.writer.write { db in
+                try db.execute(sql: "UPDATE agent SET resyncRequestedAt = NULL, resyncReason = NULL WHERE replica = ?", arguments: [agent.replica.rawValue])
+            }
         }
         return TestAgent(replica: InMemoryReplica(replica: agent.replica), token: token, grid: grid, clock: clock)
     }
@@ -89,18 +93,38 @@ struct TestAgent {
     var outbox: [SyncOperation] = []
     var cursor: UInt64 = 0
 
-    /// Authors an operation now (server time), applies it locally and queues it.
+    /// The agent's replica id, which its dots carry.
+    var id: ReplicaID { replica.replica }
+
+    /// Authors an operation now (server time, or the laptop's time `at`), applies it locally and queues it.
     @discardableResult
-    mutating func write(_ payload: SyncOperation.Payload, to record: RecordKey) -> SyncOperation {
-        let operation = replica.write(payload, to: record, now: clock.now)
+    mutating func write(_ payload: SyncOperation.Payload, to record: RecordKey, at time: UInt64? = nil) -> SyncOperation {
+        let operation = replica.write(payload, to: record, now: time ?? clock.now)
         outbox.append(operation)
         return operation
     }
 
     /// Creates a valid household in `grid` (the agent's own by default).
+    @discardableResult
     mutating func addHousehold(in grid: String? = nil, address: String = "一组1号") -> RecordKey {
         let key = RecordKey(type: .household, id: RecordID.make(nowMilliseconds: clock.now))
         write(.create(["gridId": .string(grid ?? self.grid), "address": .string(address), "headName": .string("包测试")]), to: key)
+        return key
+    }
+
+    /// Creates a valid resident in `grid` (the agent's own by default) with the given extra fields.
+    @discardableResult
+    mutating func addResident(in grid: String? = nil, name: String = "包测试", _ fields: [String: FieldValue] = [:]) -> RecordKey {
+        let key = RecordKey(type: .resident, id: RecordID.make(nowMilliseconds: clock.now))
+        write(.create(fields.merging(["gridId": .string(grid ?? self.grid), "name": .string(name)]) { $1 }), to: key)
+        return key
+    }
+
+    /// Reports a valid incident in `grid` (the agent's own by default).
+    @discardableResult
+    mutating func reportIncident(in grid: String? = nil, summary: String = "邻里纠纷") -> RecordKey {
+        let key = RecordKey(type: .incident, id: RecordID.make(nowMilliseconds: clock.now))
+        write(.create(["gridId": .string(grid ?? self.grid), "category": .string("dispute"), "summary": .string(summary)]), to: key)
         return key
     }
 
@@ -120,6 +144,16 @@ struct TestAgent {
 enum Wire {
     static func gzipJSON(_ value: some Encodable) throws -> ByteBuffer {
         ByteBuffer(bytes: Gzip.compress(try CanonicalJSON.encode(value)))
+    }
+
+    /// The canonical JSON of `value` with each `target` text replaced, gzip-compressed: for bodies the Swift types cannot write.
+    static func gzipJSON(_ value: some Encodable, replacing replacements: KeyValuePairs<String, String>) throws -> ByteBuffer {
+        var json = String(decoding: try CanonicalJSON.encode(value), as: UTF8.self)
+        for (target, replacement) in replacements {
+            precondition(json.contains(target), "the JSON has no \(target) to replace")
+            json = json.replacingOccurrences(of: target, with: replacement)
+        }
+        return ByteBuffer(bytes: Gzip.compress(Data(json.utf8)))
     }
 
     static func headers(token: String?, gzip: Bool = true) -> HTTPFields {
@@ -163,6 +197,158 @@ extension TestClientProtocol {
     func refusal(token: String?, body: ByteBuffer, gzip: Bool = true) async throws -> (HTTPResponse.Status, ErrorBody) {
         let response = try await executeRequest(uri: "/v1/sync", method: .post, headers: Wire.headers(token: token, gzip: gzip), body: body)
         return (response.status, try Wire.decode(ErrorBody.self, from: response))
+    }
+}
+
+extension TestClientProtocol {
+    /// Sends `request` to `/v1/sync` as `token` and returns the raw answer.
+    func send(_ request: SyncRequest, token: String?) async throws -> TestResponse {
+        try await executeRequest(uri: "/v1/sync", method: .post, headers: Wire.headers(token: token), body: Wire.gzipJSON(request))
+    }
+
+    /// `GET /v1/snapshot`, the first page or the page after `after` (passed URL-encoded, as the protocol asks).
+    func snapshot(token: String?, after: String? = nil) async throws -> TestResponse {
+        let query = after.map { "?after=" + $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! } ?? ""
+        return try await executeRequest(uri: "/v1/snapshot" + query, method: .get, headers: Wire.headers(token: token, gzip: false), body: nil)
+    }
+
+    /// Every page of a snapshot for `token`, following `nextAfter` until it is absent.
+    func snapshotPages(token: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [SnapshotPage] {
+        var pages: [SnapshotPage] = []
+        var after: String?
+        repeat {
+            let response = try await snapshot(token: token, after: after)
+            try #require(response.status == .ok, "snapshot page \(pages.count + 1)", sourceLocation: sourceLocation)
+            let page = try Wire.decode(SnapshotPage.self, from: response)
+            pages.append(page)
+            after = page.nextAfter
+            try #require(pages.count < 1000, "snapshot paging never ends", sourceLocation: sourceLocation)
+        } while after != nil
+        return pages
+    }
+
+    /// Sends `body` to `/v1/sync` expecting the refusal `code` with `status`, and checks that the store did not change.
+    @discardableResult
+    func expectRefusal(
+        _ code: ErrorCode, _ status: HTTPResponse.Status, token: String?, body: ByteBuffer, gzip: Bool = true,
+        fixture: ServerFixture, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> ErrorBody? {
+        let before = try fixture.storeState()
+        let response = try await executeRequest(uri: "/v1/sync", method: .post, headers: Wire.headers(token: token, gzip: gzip), body: body)
+        #expect(response.status == status, sourceLocation: sourceLocation)
+        let error = try? Wire.decode(ErrorBody.self, from: response)
+        #expect(error?.code == code, "answered \(response.status): \(error?.message ?? "no error body")", sourceLocation: sourceLocation)
+        #expect(try fixture.storeState() == before, "a refused request changes nothing", sourceLocation: sourceLocation)
+        return error
+    }
+
+    /// As ``expectRefusal(_:_:token:body:gzip:fixture:sourceLocation:)`` for the agent's current request.
+    @discardableResult
+    func expectRefusal(
+        _ code: ErrorCode, _ status: HTTPResponse.Status, for agent: TestAgent, fixture: ServerFixture,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> ErrorBody? {
+        try await expectRefusal(code, status, token: agent.token, body: Wire.gzipJSON(agent.request()), fixture: fixture, sourceLocation: sourceLocation)
+    }
+}
+
+/// Everything an exchange can write, read back so a test can show that a refused request changed nothing.
+struct StoreState: Equatable {
+    let oplog: [String]
+    let records: [String]
+    let conflicts: [String]
+    let agents: [String]
+    let registryCounters: [String]
+    let serverState: [String]
+    let auditRows: Int
+}
+
+extension ServerFixture {
+    func storeState() throws -> StoreState {
+        try database.writer.read { db in
+            func rows(_ sql: String) throws -> [String] { try String.fetchAll(db, sql: sql) }
+            return StoreState(
+                oplog: try rows("SELECT seq || ' ' || replica || ':' || counter || ' ' || hex(body) FROM oplog ORDER BY seq"),
+                records: try rows("SELECT type || '/' || id || ' ' || seq || ' ' || hex(state) FROM record ORDER BY type, id"),
+                conflicts: try rows("SELECT type || '/' || recordId || '.' || field FROM conflict ORDER BY 1"),
+                agents: try rows(
+                    "SELECT replica || ' ack ' || acknowledgedThrough || ' cursor ' || cursor || ' sync ' || IFNULL(lastSyncAt, '-') || ' resync ' || IFNULL(resyncRequestedAt, '-') FROM agent ORDER BY replica"),
+                registryCounters: try rows("SELECT day || ' ' || last FROM registryCounter ORDER BY day"),
+                serverState: try rows("SELECT key || ' ' || value FROM serverState ORDER BY key"),
+                auditRows: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit") ?? 0)
+        }
+    }
+
+    /// The agent as the server holds it (acknowledgement, cursor, pending resync).
+    func stored(_ agent: TestAgent) throws -> EnrolledAgent {
+        try database.writer.read { db in try #require(try ServerDatabase.agent(db, replica: agent.id)) }
+    }
+
+    /// A count from the store, e.g. `count("SELECT COUNT(*) FROM oplog WHERE replica = ?", [1])`.
+    func count(_ sql: String, _ arguments: [any DatabaseValueConvertible] = []) throws -> Int {
+        try database.writer.read { db in try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0 }
+    }
+
+    /// The merged state of one record as the server stores it.
+    func storedRecord(_ key: RecordKey) throws -> RecordState? {
+        try database.writer.read { db in
+            try Data.fetchOne(db, sql: "SELECT state FROM record WHERE type = ? AND id = ?", arguments: [key.type.rawValue, key.id])
+                .map { try CanonicalJSON.decode(RecordState.self, from: $0) }
+        }
+    }
+
+    /// Every operation in the log, in sequence order.
+    func storedOperations() throws -> [SyncOperation] {
+        try database.writer.read { db in
+            try Data.fetchAll(db, sql: "SELECT body FROM oplog ORDER BY seq").map { try CanonicalJSON.decode(SyncOperation.self, from: $0) }
+        }
+    }
+
+    /// The newest sequence number in the operation log.
+    func latestSeq() throws -> UInt64 {
+        UInt64(try count("SELECT IFNULL(MAX(seq), 0) FROM oplog"))
+    }
+}
+
+/// A log handler that keeps every entry in memory, so a test can read what the server logged.
+final class LogRecorder: Sendable {
+    struct Entry: Sendable {
+        let level: Logger.Level
+        let message: String
+        let metadata: Logger.Metadata
+
+        /// The message and every metadata key and value, as one text to search.
+        var text: String {
+            ([message] + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+        }
+    }
+
+    private let storage = Mutex<[Entry]>([])
+
+    var entries: [Entry] { storage.withLock { $0 } }
+
+    var logger: Logger {
+        Logger(label: "test") { _ in Handler(recorder: self) }
+    }
+
+    private struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var metadataProvider: Logger.MetadataProvider?
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            var all = metadata
+            all.merge(metadataProvider?.get() ?? [:]) { $1 }
+            all.merge(event.metadata ?? [:]) { $1 }
+            let entry = Entry(level: event.level, message: event.message.description, metadata: all)
+            recorder.storage.withLock { $0.append(entry) }
+        }
     }
 }
 

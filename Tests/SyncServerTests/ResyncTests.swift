@@ -1,0 +1,147 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Shared
+import Testing
+
+@testable import SyncServer
+
+/// `409 resync_required`: a compacted cursor, an operator's request, a fresh enrollment; and the way out through a snapshot.
+@Suite struct ResyncTests {
+    private static let day: UInt64 = 86_400_000
+
+    @Test func aCursorOlderThanTheCompactedLogIsResyncRequired() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var author = try fixture.enroll(grid: "c-1-1-1-1")
+            let behind = try fixture.enroll(grid: "c-1-1")
+            for _ in 0..<3 { author.addHousehold() }
+            try await client.sync(&author)
+            fixture.clock.advance(by: 2 * Self.day)
+            let dropped = try await fixture.database.compact(retentionMilliseconds: Self.day, now: fixture.clock.now)
+            try #require(dropped == 3)
+            let error = try await client.expectRefusal(.resyncRequired, .conflict, for: behind, fixture: fixture)
+            #expect(error?.dots == nil)
+        }
+    }
+
+    @Test func aCursorAtTheCompactedFloorStillSyncs() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var author = try fixture.enroll(grid: "c-1-1-1-1")
+            var reader = try fixture.enroll(grid: "c-1-1")
+            for _ in 0..<3 { author.addHousehold() }
+            try await client.sync(&author)
+            try await client.sync(&reader)
+            #expect(reader.cursor == 3)
+            fixture.clock.advance(by: 2 * Self.day)
+            try await fixture.database.compact(retentionMilliseconds: Self.day, now: fixture.clock.now)
+            author.addHousehold()
+            try await client.sync(&author)
+            let answer = try await client.sync(&reader)
+            #expect(answer.operations.count == 1, "an agent that had pulled everything compacted keeps syncing")
+        }
+    }
+
+    @Test func anAgentCursorBlocksCompactionOfWhatItHasNotPulled() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var author = try fixture.enroll(grid: "c-1-1-1-1")
+            var reader = try fixture.enroll(grid: "c-1-1")
+            for _ in 0..<3 { author.addHousehold() }
+            try await client.sync(&author)
+            try await client.sync(&author)
+            let dropped = try await fixture.database.compact(retentionMilliseconds: 90 * Self.day, now: fixture.clock.now)
+            #expect(dropped == 0, "the reader has not pulled anything yet")
+            try await client.syncFully(&reader)
+            #expect(reader.replica.records.count == 3)
+        }
+    }
+
+    @Test func anOperatorResyncIsResyncRequiredWithTheReason() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            agent.addHousehold()
+            try await client.sync(&agent)
+            try fixture.database.requestResync(of: agent.id, reason: "网格调整 grid moved", actor: "operator", now: fixture.clock.now)
+            agent.addHousehold()
+            let error = try await client.expectRefusal(.resyncRequired, .conflict, for: agent, fixture: fixture)
+            #expect(error?.message.contains("网格调整 grid moved") == true)
+            #expect(error?.messageZh.contains("网格调整 grid moved") == true)
+        }
+    }
+
+    @Test func anOperatorResyncIsClearedByTheSnapshotAndKeepsLocalWork() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            agent.addHousehold()
+            try await client.sync(&agent)
+            try fixture.database.requestResync(of: agent.id, reason: "grid moved", actor: "operator", now: fixture.clock.now)
+            let unsynced = agent.addHousehold()
+            try await client.expectRefusal(.resyncRequired, .conflict, for: agent, fixture: fixture)
+
+            let pages = try await client.snapshotPages(token: agent.token)
+            #expect(try fixture.stored(agent).resyncRequestedAt == nil)
+            #expect(try fixture.stored(agent).resyncReason == nil)
+            #expect(pages.flatMap(\.records).count == 1)
+            agent.cursor = try #require(pages.first).cursor
+            let answer = try await client.sync(&agent)
+            #expect(answer.acknowledgedThrough == 2, "the outbox is replayed on top of the snapshot")
+            #expect(try fixture.storedRecord(unsynced) != nil)
+        }
+    }
+
+    @Test func theSnapshotThatClearsAResyncIsAudited() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            let agent = try fixture.enroll(grid: "c-1-1-1-1")
+            try fixture.database.requestResync(of: agent.id, reason: "grid moved", actor: "operator", now: fixture.clock.now)
+            _ = try await client.snapshot(token: agent.token)
+            #expect(try fixture.count("SELECT COUNT(*) FROM audit WHERE action = 'agents.resync' AND actor = 'operator' AND detail = 'grid moved'") == 1)
+            #expect(try fixture.count("SELECT COUNT(*) FROM audit WHERE action = 'snapshot' AND actor = ?", ["agent:\(agent.id.rawValue)"]) == 1)
+        }
+    }
+
+    @Test func aFreshlyEnrolledAgentMustTakeItsSnapshotFirst() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var agent = try fixture.enroll(grid: "c-1-1-1-1", snapshotTaken: false)
+            agent.addHousehold()
+            try await client.expectRefusal(.resyncRequired, .conflict, for: agent, fixture: fixture)
+            let page = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: agent.token))
+            agent.cursor = page.cursor
+            #expect(try await client.sync(&agent).acknowledgedThrough == 1)
+        }
+    }
+
+    @Test func aSnapshotAfterTheWholeLogIsCompactedGivesACursorTheServerAccepts() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var author = try fixture.enroll(grid: "c-1-1-1-1")
+            for _ in 0..<3 { author.addHousehold() }
+            try await client.sync(&author)
+            fixture.clock.advance(by: 2 * Self.day)
+            try #require(try await fixture.database.compact(retentionMilliseconds: Self.day, now: fixture.clock.now) == 3)
+            try #require(try fixture.count("SELECT COUNT(*) FROM oplog") == 0)
+
+            var newcomer = try fixture.enroll(grid: "c-1-1", snapshotTaken: false)
+            let pages = try await client.snapshotPages(token: newcomer.token)
+            #expect(pages.flatMap(\.records).count == 3)
+            newcomer.cursor = try #require(pages.first).cursor
+            #expect(newcomer.cursor >= 3, "the snapshot's cursor is not older than the compacted log")
+            // Otherwise the agent is told to resync again, and again: a resync loop.
+            let response = try await client.send(newcomer.request(), token: newcomer.token)
+            #expect(response.status == .ok)
+        }
+    }
+}

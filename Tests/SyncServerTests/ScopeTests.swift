@@ -1,0 +1,222 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Shared
+import Testing
+
+@testable import SyncServer
+
+/// An agent writes and sees only its grid node's subtree; higher levels see everything below them.
+@Suite struct ScopeTests {
+    @Test func aCreateOutsideTheSubtreeIsOutOfScopeAndStoresNothingOfTheBatch() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var village = try fixture.enroll(grid: "c-1-2")
+            let inScope = village.addHousehold(in: "c-1-2-1-1")
+            let outside = village.addHousehold(in: "c-1-1-1-1")
+            village.addHousehold(in: "c-1-2-1-1", address: "二组2号")
+            let error = try await client.expectRefusal(.outOfScope, .forbidden, for: village, fixture: fixture)
+            #expect(error?.dots == [Dot(replica: village.id, counter: 2)])
+            #expect(error?.message.contains("c-1-2") == true)
+            #expect(try fixture.storedRecord(inScope) == nil, "the in-scope operation before it is not stored")
+            #expect(try fixture.storedRecord(outside) == nil)
+            #expect(try fixture.stored(village).acknowledgedThrough == 0)
+            #expect(try fixture.count("SELECT COUNT(*) FROM oplog") == 0)
+        }
+    }
+
+    @Test func anEditOfARecordOutsideTheSubtreeIsOutOfScope() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var owner = try fixture.enroll(grid: "c-1-1-1-1")
+            var stranger = try fixture.enroll(grid: "c-1-2")
+            let household = owner.addHousehold()
+            try await client.sync(&owner)
+            let edit = stranger.write(.set(["note": .string("不是我的户")]), to: household)
+            let error = try await client.expectRefusal(.outOfScope, .forbidden, for: stranger, fixture: fixture)
+            #expect(error?.dots == [edit.dot])
+        }
+    }
+
+    @Test func anEventOnAnIncidentOutsideTheSubtreeIsOutOfScope() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var owner = try fixture.enroll(grid: "c-1-1-1-1")
+            var stranger = try fixture.enroll(grid: "c-1-1-1-2")
+            let incident = owner.reportIncident()
+            try await client.sync(&owner)
+            stranger.write(.event(IncidentEvent(action: .comment, note: "路过看到")), to: incident)
+            try await client.expectRefusal(.outOfScope, .forbidden, for: stranger, fixture: fixture)
+        }
+    }
+
+    @Test func aSiblingVillageNeverPullsTheOthersRecords() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var first = try fixture.enroll(grid: "c-1-1-1-1")
+            var second = try fixture.enroll(grid: "c-1-2")
+            let household = first.addHousehold()
+            first.addResident(["householdId": .string(household.id)])
+            let incident = first.reportIncident()
+            first.write(.set(["phone": .string("13800000001")]), to: household)
+            try await client.sync(&first)
+            first.write(.event(IncidentEvent(action: .comment, note: "已走访")), to: incident)
+            try await client.sync(&first)
+            let mine = second.addHousehold(in: "c-1-2-1-1")
+
+            try await client.syncFully(&second)
+            #expect(Set(second.replica.records.keys) == [mine], "only its own household")
+            let snapshot = try await client.snapshotPages(token: second.token).flatMap(\.records)
+            #expect(snapshot.map(\.key) == [mine])
+        }
+    }
+
+    @Test func levelThreeAndLevelFourAgentsBothSeeTheGroupsHouseholds() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var area = try fixture.enroll(grid: "c-1-1-1")
+            var group = try fixture.enroll(grid: "c-1-1-1-1")
+            let byArea = area.addHousehold(in: "c-1-1-1-1")
+            let otherGroup = area.addHousehold(in: "c-1-1-1-2")
+            let byGroup = group.addHousehold()
+            try await client.sync(&area)
+            try await client.sync(&group)
+            try await client.sync(&area)
+            #expect(Set(area.replica.records.keys) == [byArea, otherGroup, byGroup])
+            #expect(Set(group.replica.records.keys) == [byArea, byGroup], "the group does not see its sibling group")
+            #expect(area.replica.records[byGroup] == group.replica.records[byGroup])
+            #expect(area.replica.records[byArea] == group.replica.records[byArea])
+        }
+    }
+
+    @Test func theTownshipSeesBothVillages() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var first = try fixture.enroll(grid: "c-1-1-1-1")
+            var second = try fixture.enroll(grid: "c-1-2-1-1")
+            var township = try fixture.enroll(grid: "c-1")
+            let written = [first.addHousehold(), first.reportIncident(), second.addHousehold(), second.addResident()]
+            try await client.sync(&first)
+            try await client.sync(&second)
+            try await client.syncFully(&township)
+            #expect(Set(township.replica.records.keys) == Set(written))
+            let snapshot = try await client.snapshotPages(token: township.token).flatMap(\.records)
+            #expect(Set(snapshot.map(\.key)) == Set(written))
+            // The township may write in either village.
+            township.addHousehold(in: "c-1-2-1-1")
+            #expect(try await client.sync(&township).acknowledgedThrough == 1)
+        }
+    }
+
+    @Test func aCountyAgentSeesEverything() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var first = try fixture.enroll(grid: "c-1-1-1-2")
+            var second = try fixture.enroll(grid: "c-1-2-1-1")
+            var county = try fixture.enroll(grid: "c")
+            let written = [first.addHousehold(), first.reportIncident(), second.addHousehold(), second.reportIncident()]
+            try await client.sync(&first)
+            try await client.sync(&second)
+            try await client.syncFully(&county)
+            #expect(Set(county.replica.records.keys) == Set(written))
+            #expect(county.replica.canonicalRecords.allSatisfy { $0 == (try? fixture.storedRecord($0.key)) }, "with the registrations")
+            #expect(try fixture.count("SELECT COUNT(*) FROM oplog WHERE replica != ?", [county.id.rawValue]) == 6, "4 creates and 2 registrations")
+            let pages = try await client.snapshotPages(token: county.token)
+            #expect(Set(pages.flatMap(\.records).map(\.key)) == Set(written))
+        }
+    }
+
+    @Test func aGroupAgentDoesNotPullTheVillagesOtherGroup() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var village = try fixture.enroll(grid: "c-1-1")
+            var group = try fixture.enroll(grid: "c-1-1-1-1")
+            village.addHousehold(in: "c-1-1-1-2")
+            try await client.sync(&village)
+            let answer = try await client.sync(&group)
+            #expect(answer.operations.isEmpty)
+            #expect(answer.cursor == 1, "the cursor still moves past what it may not see")
+        }
+    }
+
+    @Test func stepsTakenAboveFlowDownToTheReportingGroup() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
+            var township = try fixture.enroll(grid: "c-1")
+            let incident = reporter.reportIncident()
+            try await client.sync(&reporter)
+            try await client.sync(&township)
+            let escalation = township.write(.event(IncidentEvent(action: .escalate, node: "c-1", target: "c", note: "超出乡镇权限")), to: incident)
+            try await client.sync(&township)
+            let answer = try await client.sync(&reporter)
+            #expect(answer.operations.map(\.dot) == [escalation.dot])
+            #expect(reporter.replica.records[incident] == township.replica.records[incident])
+        }
+    }
+
+    @Test func aHouseholdMovedToASiblingGroupReachesTheNewGroup() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var village = try fixture.enroll(grid: "c-1-1")
+            var oldGroup = try fixture.enroll(grid: "c-1-1-1-1")
+            var newGroup = try fixture.enroll(grid: "c-1-1-1-2")
+            let household = oldGroup.addHousehold()
+            try await client.sync(&oldGroup)
+            try await client.sync(&village)
+            village.write(.set(["gridId": .string("c-1-1-1-2")]), to: household)
+            try await client.sync(&village)
+
+            // The new group never had the household's history, so its next sync asks for a snapshot.
+            let refusal = await #expect(throws: ExchangeFailure.self) { try await client.sync(&newGroup) }
+            #expect(refusal?.body.code == .resyncRequired)
+            #expect(refusal?.body.message.contains("moved into grid c-1-1-1-2") == true)
+            let snapshot = try await client.snapshotPages(token: newGroup.token).flatMap(\.records)
+            #expect(snapshot.map(\.key) == [household], "the new group's snapshot holds the household")
+            #expect(snapshot.first?.visibleValue(of: "gridId") == .string("c-1-1-1-2"))
+            try await client.syncFully(&newGroup)
+            // The old group sees the household leave: the move itself is filed under the old grid.
+            try await client.syncFully(&oldGroup)
+            #expect(oldGroup.replica.records[household]?.visibleValue(of: "gridId") == .string("c-1-1-1-2"))
+            let stored = try fixture.count("SELECT COUNT(*) FROM record WHERE gridId = 'c-1-1-1-2' AND g4 = 'c-1-1-1-2'")
+            #expect(stored == 1, "the record's scope columns follow its grid")
+        }
+    }
+
+    @Test func aDepartmentSeesAndActsOnAnIncidentDispatchedToIt() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
+            var township = try fixture.enroll(grid: "c-1")
+            var department = try fixture.enroll(grid: "c-dept")
+            let incident = reporter.reportIncident()
+            try await client.sync(&reporter)
+            try await client.sync(&township)
+            township.write(.event(IncidentEvent(action: .dispatch, node: "c-1", target: "c-dept", note: "请部门核实")), to: incident)
+            try await client.sync(&township)
+
+            // protocol/README.md: an agent's scope is its subtree "plus incidents assigned to it".
+            // Assignment scope is issue 5's work; until then this is a known gap, not a pass.
+            try await client.syncFully(&department)
+            withKnownIssue("Incidents dispatched to a department do not reach it yet (issue 5)") {
+                #expect(department.replica.records[incident] != nil, "the department pulls the incident dispatched to it")
+            }
+            department.write(.event(IncidentEvent(action: .sign, node: "c-dept")), to: incident)
+            let response = try await client.send(department.request(), token: department.token)
+            withKnownIssue("Incidents dispatched to a department do not reach it yet (issue 5)") {
+                #expect(response.status == .ok, "the department may sign for it")
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Shared
+import Testing
+
+@testable import SyncServer
+
+/// `GET /v1/snapshot`: the grid tree of the scope, the scope's records paged by key, and the pending resync it clears.
+@Suite struct SnapshotTests {
+    @Test func theFirstPageCarriesTheAncestorsAndTheSubtree() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            let agent = try fixture.enroll(grid: "c-1-1")
+            let response = try await client.snapshot(token: agent.token)
+            #expect(response.status == .ok)
+            let page = try Wire.decode(SnapshotPage.self, from: response)
+            #expect(page.grids.map(\.id) == ["c", "c-1", "c-1-1", "c-1-1-1", "c-1-1-1-1", "c-1-1-1-2"], "ancestors from the county down, then the subtree")
+            #expect(page.records.isEmpty)
+            #expect(page.nextAfter == nil)
+        }
+    }
+
+    @Test func aGroupAgentsGridsAreItsAncestorsAndItself() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            let agent = try fixture.enroll(grid: "c-1-2-1-1")
+            let page = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: agent.token))
+            #expect(page.grids.map(\.id) == ["c", "c-1", "c-1-2", "c-1-2-1", "c-1-2-1-1"])
+        }
+    }
+
+    @Test func aCountyAgentGetsTheWholeTree() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            let agent = try fixture.enroll(grid: "c")
+            let page = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: agent.token))
+            #expect(Set(page.grids) == Set(TestCounty.nodes))
+            #expect(page.grids.count == TestCounty.nodes.count)
+        }
+    }
+
+    @Test func recordsAreOnlyThoseOfTheAgentsScope() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var first = try fixture.enroll(grid: "c-1-1-1-1")
+            var second = try fixture.enroll(grid: "c-1-2-1-1")
+            let mine = [first.addHousehold(), first.addResident(), first.reportIncident()]
+            second.addHousehold()
+            second.addResident()
+            try await client.sync(&first)
+            try await client.sync(&second)
+
+            let village = try fixture.enroll(grid: "c-1-1")
+            let records = try await client.snapshotPages(token: village.token).flatMap(\.records)
+            #expect(Set(records.map(\.key)) == Set(mine))
+            #expect(records.map(\.key) == records.map(\.key).sorted(), "records come in record-key order")
+            for record in records {
+                #expect(record == first.replica.records[record.key], "the snapshot holds the merged state the author has")
+            }
+        }
+    }
+
+    @Test func pagingVisitsEveryRecordExactlyOnce() async throws {
+        let fixture = try ServerFixture { $0.snapshotPageSize = 2 }
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var author = try fixture.enroll(grid: "c-1-1-1-1")
+            var written: [RecordKey] = []
+            for index in 0..<7 { written.append(author.addHousehold(address: "一组\(index)号")) }
+            written.append(author.addResident())
+            try await client.sync(&author)
+            try await client.sync(&author)  // picks up nothing, but leaves no op of its own unsent
+
+            let reader = try fixture.enroll(grid: "c-1-1-1")
+            let pages = try await client.snapshotPages(token: reader.token)
+            #expect(pages.count == 4, "8 records, 2 a page")
+            #expect(pages.dropLast().allSatisfy { $0.records.count == 2 && $0.nextAfter != nil })
+            #expect(pages.last?.nextAfter == nil)
+            let keys = pages.flatMap(\.records).map(\.key)
+            #expect(keys.count == Set(keys).count, "no record appears twice")
+            #expect(Set(keys) == Set(written))
+            #expect(pages.first?.grids.isEmpty == false)
+            #expect(pages.dropFirst().allSatisfy { $0.grids.isEmpty }, "grids come on the first page only")
+            #expect(pages.first?.cursor == (try fixture.latestSeq()))
+        }
+    }
+
+    @Test func nextAfterIsTheLastRecordsKey() async throws {
+        let fixture = try ServerFixture { $0.snapshotPageSize = 1 }
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var author = try fixture.enroll(grid: "c-1-1-1-1")
+            author.addHousehold()
+            author.addHousehold()
+            try await client.sync(&author)
+            let page = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: author.token))
+            let record = try #require(page.records.first)
+            #expect(page.nextAfter == "household/\(record.id)")
+        }
+    }
+
+    @Test func aBadAfterKeyIsMalformedBody() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            let agent = try fixture.enroll(grid: "c-1-1")
+            for after in ["nonsense", "household/NOT-A-UUID", "dog/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f", "household/", ""] {
+                let response = try await client.snapshot(token: agent.token, after: after)
+                #expect(response.status == .badRequest, "after=\(after)")
+                #expect((try? Wire.decode(ErrorBody.self, from: response))?.code == .malformedBody, "after=\(after)")
+            }
+        }
+    }
+
+    @Test func theSnapshotNeedsAValidToken() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            let agent = try fixture.enroll(grid: "c-1-1")
+            try fixture.database.revoke(agent.id, reason: nil, actor: "test", now: fixture.clock.now)
+            for token in [agent.token, "unknown", nil] {
+                let response = try await client.snapshot(token: token)
+                #expect(response.status == .unauthorized)
+                #expect((try? Wire.decode(ErrorBody.self, from: response))?.code == .unauthorized)
+            }
+        }
+    }
+
+    @Test func theFirstPageClearsAPendingResync() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var agent = try fixture.enroll(grid: "c-1-1", snapshotTaken: false)
+            try await client.expectRefusal(.resyncRequired, .conflict, for: agent, fixture: fixture)
+            let page = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: agent.token))
+            #expect(try fixture.stored(agent).resyncRequestedAt == nil)
+            agent.cursor = page.cursor
+            try await client.sync(&agent)
+        }
+    }
+
+    @Test func aLaterPageDoesNotClearAResync() async throws {
+        let fixture = try ServerFixture { $0.snapshotPageSize = 1 }
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var author = try fixture.enroll(grid: "c-1-1-1-1")
+            author.addHousehold()
+            author.addHousehold()
+            try await client.sync(&author)
+            let first = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: author.token))
+            try fixture.database.requestResync(of: author.id, reason: "grid moved", actor: "operator", now: fixture.clock.now)
+            _ = try await client.snapshot(token: author.token, after: first.nextAfter)
+            #expect(try fixture.stored(author).resyncReason == "grid moved", "only a first page starts a resync")
+        }
+    }
+
+    @Test func aSnapshotThenAnIncrementalSyncGivesTheSameStateAsSyncingFromTheStart() async throws {
+        let fixture = try ServerFixture { $0.snapshotPageSize = 2 }
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var author = try fixture.enroll(grid: "c-1-1-1-1")
+            var syncing = try fixture.enroll(grid: "c-1-1")
+            for _ in 0..<3 { author.addHousehold() }
+            try await client.sync(&author)
+            let pages = try await client.snapshotPages(token: syncing.token)
+            // The author keeps writing after the snapshot's first page.
+            let household = try #require(author.replica.records.keys.first)
+            author.write(.set(["phone": .string("13800000001")]), to: household)
+            author.reportIncident()
+            try await client.sync(&author)
+
+            var restored = try fixture.enroll(grid: "c-1-1")
+            for record in pages.flatMap(\.records) {
+                for operation in try Self.operations(rebuilding: record, from: fixture) { restored.replica.receive(operation) }
+            }
+            restored.cursor = try #require(pages.first).cursor
+            try await client.syncFully(&restored)
+            try await client.syncFully(&syncing)
+            #expect(restored.replica.canonicalRecords == syncing.replica.canonicalRecords)
+            #expect(syncing.replica.canonicalRecords.count == 4)
+        }
+    }
+
+    /// The stored operations of one record, to rebuild a snapshot's record state inside an in-memory replica.
+    static func operations(rebuilding record: RecordState, from fixture: ServerFixture) throws -> [SyncOperation] {
+        try fixture.storedOperations().filter { $0.record == record.key && record.clock.covers($0.dot) }
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A real `sync-server` child process, for tests that must run (and crash) the daemon the way it
+/// runs in a county: `sync-server serve --data-dir D --port 0`, killed with SIGKILL at will.
+///
+/// The child's stdout and stderr go to files in a log folder, never to pipes: a pipe nobody reads
+/// fills up and blocks the child, and a killed child leaves nothing half-read behind.
+final class ServerProcess: @unchecked Sendable {
+    /// The `serve` child; only touched from the test's own task.
+    private let process: Process
+    /// The port the daemon reported once it was listening.
+    let port: Int
+    let stdoutPath: String
+    let stderrPath: String
+
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+
+    private init(process: Process, port: Int, stdoutPath: String, stderrPath: String) {
+        self.process = process
+        self.port = port
+        self.stdoutPath = stdoutPath
+        self.stderrPath = stderrPath
+    }
+
+    deinit {
+        // Never leave a daemon behind, whatever path the test took out.
+        if process.isRunning { sendSIGKILL(process.processIdentifier) }
+    }
+
+    // MARK: Finding the binary
+
+    /// The package's root folder, from this file's path (Tests/SyncServerTests/Support/…).
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // Support
+        .deletingLastPathComponent()  // SyncServerTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()
+
+    /// The built `sync-server`: `$SYNC_SERVER_BINARY`, else beside the test bundle, else `<root>/.build/debug`.
+    static func binary() throws -> URL {
+        let environment = ProcessInfo.processInfo.environment
+        if let explicit = environment["SYNC_SERVER_BINARY"], !explicit.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: explicit) else {
+                throw ServerProcessError("SYNC_SERVER_BINARY=\(explicit) is not an executable file.")
+            }
+            return URL(fileURLWithPath: explicit)
+        }
+        var candidates: [URL] = []
+        if let bundle = Bundle.main.executableURL {
+            candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("sync-server"))
+        }
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/sync-server"))
+        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) { return found }
+        throw ServerProcessError(
+            "No sync-server binary at \(candidates.map(\.path).joined(separator: " or ")). "
+                + "Build it first (swift build --build-tests) or set SYNC_SERVER_BINARY to its path.")
+    }
+
+    /// The children's environment: ours without `SYNC_SERVER_*` settings, in English, plus `extra`.
+    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SYNC_SERVER_") }
+        environment["LANG"] = "C"
+        environment["LC_ALL"] = nil
+        environment["LC_MESSAGES"] = nil
+        environment.merge(extra) { $1 }
+        return environment
+    }
+
+    // MARK: One-shot commands
+
+    struct CommandResult {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var lastLine: String { stdout.split(separator: "\n").last.map(String.init) ?? "" }
+    }
+
+    /// Runs `sync-server ARGUMENTS` to completion (an operator command such as `grids import`).
+    static func command(_ arguments: [String], scratch: URL) throws -> CommandResult {
+        let out = scratch.appendingPathComponent("cmd-\(UUID().uuidString).out")
+        let err = scratch.appendingPathComponent("cmd-\(UUID().uuidString).err")
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        process.environment = environment()
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try writeHandle(out)
+        process.standardError = try writeHandle(err)
+        try process.run()
+        process.waitUntilExit()
+        return CommandResult(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+
+    // MARK: The daemon
+
+    /// Starts `sync-server serve --data-dir DATA --port 0` and waits until it listens and `/health` answers.
+    ///
+    /// - Parameters:
+    ///   - logs: the folder for the child's stdout and stderr (`serve-N.out`, `serve-N.err`).
+    ///   - generation: numbers the log files, one pair per start.
+    ///   - health: asks `GET /health` on the port; true once it answers 200.
+    static func serve(
+        dataDirectory: String, logs: URL, generation: Int, environment extra: [String: String] = [:],
+        timeout: Duration = .seconds(20), health: (Int) async -> Bool
+    ) async throws -> ServerProcess {
+        let out = logs.appendingPathComponent("serve-\(generation).out")
+        let err = logs.appendingPathComponent("serve-\(generation).err")
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = ["serve", "--data-dir", dataDirectory, "--host", "127.0.0.1", "--port", "0"]
+        process.environment = environment(extra)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try writeHandle(out)
+        process.standardError = try writeHandle(err)
+        try process.run()
+
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var port: Int?
+        func failure(_ what: String) -> ServerProcessError {
+            if process.isRunning { sendSIGKILL(process.processIdentifier) }
+            let stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+            return ServerProcessError("sync-server serve \(what). Its stderr ends:\n\(stderr.suffix(2000))")
+        }
+        while port == nil {
+            if let text = try? String(contentsOf: out, encoding: .utf8) { port = listeningPort(in: text) }
+            if port != nil { break }
+            guard process.isRunning else { throw failure("exited with status \(process.terminationStatus) before listening") }
+            guard clock.now < deadline else { throw failure("did not report a port within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let server = ServerProcess(process: process, port: port!, stdoutPath: out.path, stderrPath: err.path)
+        while !(await health(server.port)) {
+            guard process.isRunning else { throw failure("exited with status \(process.terminationStatus) before /health answered") }
+            guard clock.now < deadline else { throw failure("listened on \(server.port) but /health did not answer within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return server
+    }
+
+    /// The port in the line "GridSync is serving http://HOST:PORT from DIR.".
+    static func listeningPort(in stdout: String) -> Int? {
+        for line in stdout.split(separator: "\n") where line.hasPrefix("GridSync is serving ") {
+            guard let scheme = line.range(of: "://") else { continue }
+            let rest = line[scheme.upperBound...]
+            guard let colon = rest.firstIndex(of: ":") else { continue }
+            let digits = rest[rest.index(after: colon)...].prefix { $0.isNumber }
+            if let port = Int(digits), port > 0 { return port }
+        }
+        return nil
+    }
+
+    /// SIGKILL, then wait until the child is reaped; returns how it ended.
+    @discardableResult
+    func kill(timeout: Duration = .seconds(10)) async throws -> Process.TerminationReason {
+        if process.isRunning { sendSIGKILL(process.processIdentifier) }
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while process.isRunning {
+            guard clock.now < deadline else { throw ServerProcessError("sync-server (pid \(pid)) still runs \(timeout) after SIGKILL") }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        return process.terminationReason
+    }
+
+    /// SIGKILL without waiting long, for cleanup paths that cannot await.
+    func killNow() {
+        guard process.isRunning else { return }
+        sendSIGKILL(process.processIdentifier)
+        process.waitUntilExit()
+    }
+
+    private static func writeHandle(_ url: URL) throws -> FileHandle {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw ServerProcessError("Cannot create \(url.path).")
+        }
+        return try FileHandle(forWritingTo: url)
+    }
+}
+
+/// `kill(pid, SIGKILL)`, named apart from ``ServerProcess/kill(timeout:)``.
+private func sendSIGKILL(_ pid: Int32) {
+    _ = kill(pid, SIGKILL)
+}
+
+struct ServerProcessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
