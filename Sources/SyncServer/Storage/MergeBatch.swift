@@ -22,7 +22,7 @@ struct MergeBatch {
     private(set) var registered = 0
     private var lastSeq: Int64 = 0
     /// The records written by ``finish(batchId:cursor:)``, for the cache once the transaction commits.
-    private(set) var saved: [(key: RecordKey, seq: Int64, state: RecordState)] = []
+    private(set) var saved: [SavedRecord] = []
 
     private struct Entry {
         var state: RecordState

@@ -1,6 +1,9 @@
 import Shared
 import Synchronization
 
+/// A record as a transaction left it: its key, the row's `seq`, and the state.
+typealias SavedRecord = (key: RecordKey, seq: Int64, state: RecordState)
+
 /// Decoded record states, kept between exchanges so the merge does not decode the same JSON again.
 ///
 /// An entry is only used while the record's row still carries the `seq` it was cached with, so a
@@ -21,7 +24,7 @@ final class RecordCache: Sendable {
         }
     }
 
-    func store(_ states: [(key: RecordKey, seq: Int64, state: RecordState)]) {
+    func store(_ states: [SavedRecord]) {
         entries.withLock { entries in
             // Crude but bounded: start again when full; the hot set refills within an evening.
             if entries.count + states.count > capacity { entries.removeAll(keepingCapacity: true) }

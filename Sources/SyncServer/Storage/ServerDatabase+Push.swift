@@ -23,7 +23,7 @@ struct ExchangeRules: Sendable {
 }
 
 extension ServerDatabase {
-    /// Stores and merges the new operations of a batch in one transaction, or nothing at all.
+    /// Stores and merges the new operations of a batch, all or nothing, in the next group commit.
     ///
     /// Operations the server already has (counters at or below the agent's acknowledgement) are
     /// skipped, so a retried batch is acknowledged again and never applied twice.
@@ -32,7 +32,8 @@ extension ServerDatabase {
     ///   the store is unchanged.
     func push(_ operations: [SyncOperation], batchId: String, from agent: EnrolledAgent, cursor: UInt64, now: UInt64, rules: ExchangeRules) async throws -> PushOutcome {
         try Self.checkAlone(operations, from: agent, now: now, rules: rules)
-        let (outcome, saved) = try await writer.write { db in
+        let cache = cache
+        return try await groupCommit.submit { db in
             var batch = try MergeBatch(db: db, agent: agent, now: now, rules: rules, cache: cache)
             for operation in operations where operation.dot.counter > batch.acknowledgedThrough {
                 try batch.store(operation)
@@ -43,8 +44,6 @@ extension ServerDatabase {
                 conflictsOpened: conflictsOpened, registered: batch.registered)
             return (outcome, batch.saved)
         }
-        cache.store(saved)
-        return outcome
     }
 
     /// The checks that need no database: authorship, schema, clock drift.

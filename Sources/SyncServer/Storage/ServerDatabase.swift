@@ -10,7 +10,9 @@ import Shared
 struct ServerDatabase: Sendable {
     let writer: any DatabaseWriter
     /// States the merge decoded recently, checked against each row's `seq` before use.
-    let cache = RecordCache()
+    let cache: RecordCache
+    /// Batches that arrive together share one transaction.
+    let groupCommit: GroupCommit
 
     /// Opens (creating if needed) `server.sqlite` in `directory` and migrates it.
     static func open(directory: String) throws -> ServerDatabase {
@@ -22,6 +24,8 @@ struct ServerDatabase: Sendable {
 
     init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
+        cache = RecordCache()
+        groupCommit = GroupCommit(writer: writer, cache: cache)
         try Self.migrator.migrate(writer)
     }
 

@@ -1,0 +1,77 @@
+import GRDB
+import Shared
+
+/// Writes the batches that arrive together in one SQLite transaction (group commit).
+///
+/// SQLite has one writer. When hundreds of agents sync at once, committing each batch on its own
+/// spends most of the time writing the same index pages again; here every batch waiting for the
+/// writer joins the next transaction, each inside its own savepoint, so a refused batch rolls back
+/// alone and the others still commit. Every batch is answered only after the commit, so nothing is
+/// acknowledged that is not durable.
+actor GroupCommit {
+    /// One batch's work inside the shared transaction; it throws to refuse the batch.
+    typealias Work = @Sendable (Database) throws -> (PushOutcome, [SavedRecord])
+
+    private struct Job {
+        let work: Work
+        let continuation: CheckedContinuation<PushOutcome, any Error>
+    }
+
+    private let writer: any DatabaseWriter
+    private let cache: RecordCache
+    private var pending: [Job] = []
+    private var writing = false
+
+    init(writer: any DatabaseWriter, cache: RecordCache) {
+        self.writer = writer
+        self.cache = cache
+    }
+
+    /// Runs `work` in the next group transaction and returns once that transaction has committed.
+    func submit(_ work: @escaping Work) async throws -> PushOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            pending.append(Job(work: work, continuation: continuation))
+            if !writing {
+                writing = true
+                Task { await drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !pending.isEmpty {
+            let jobs = pending
+            pending = []
+            let works = jobs.map(\.work)
+            let results: [Result<(PushOutcome, [SavedRecord]), any Error>]
+            do {
+                results = try await writer.write { db in
+                    works.map { work in
+                        var result: Result<(PushOutcome, [SavedRecord]), any Error> = .failure(CancellationError())
+                        do {
+                            try db.inSavepoint {
+                                do {
+                                    result = .success(try work(db))
+                                    return .commit
+                                } catch {
+                                    result = .failure(error)
+                                    return .rollback
+                                }
+                            }
+                        } catch {
+                            result = .failure(error)
+                        }
+                        return result
+                    }
+                }
+            } catch {
+                results = jobs.map { _ in .failure(error) }
+            }
+            for (job, result) in zip(jobs, results) {
+                if case .success(let (_, saved)) = result { cache.store(saved) }
+                job.continuation.resume(with: result.map(\.0))
+            }
+        }
+        writing = false
+    }
+}
