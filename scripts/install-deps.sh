@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing GridSync needs, when it is missing:
 # the Debian packages libsqlite3-dev, libcurl4-openssl-dev and zlib1g-dev, and, with --test,
-# Python's openapi-spec-validator for checking protocol/openapi.yaml.
+# openssl (the TLS test makes a certificate) and Python's openapi-spec-validator for checking
+# protocol/openapi.yaml.
 set -euo pipefail
 
 packages=(libsqlite3-dev libcurl4-openssl-dev zlib1g-dev)
+[ "${1:-}" = "--test" ] && packages+=(openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -9,7 +9,19 @@ import Testing
 @Suite struct CommandLineTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridsync-cli-\(UUID().uuidString)")
     var data: String { folder.path }
-    let server = Executable.syncServer
+    var server: CommandRunner { CommandRunner(scratch: folder) }
+
+    /// Runs `sync-server` as an operator would, in English or (`language: "zh"`) Chinese.
+    struct CommandRunner {
+        let scratch: URL
+
+        func run(_ arguments: [String], language: String = "C", environment: [String: String] = [:]) throws -> ServerProcess.CommandResult {
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            var extra = environment
+            if language == "zh" { extra["LANG"] = "zh_CN.UTF-8" }
+            return try ServerProcess.command(arguments, scratch: scratch, environment: extra)
+        }
+    }
 
     static let validCSV = """
         id,parent_id,level,name,kind

@@ -32,6 +32,22 @@ import Testing
         }
         await scenario.cleanUp()
     }
+
+    /// SIGTERM (what systemd sends) lets in-flight exchanges finish and exits cleanly; the same
+    /// durability checks hold after every stop.
+    @Test(.timeLimit(.minutes(2)))
+    func terminatedServerShutsDownCleanlyAndKeepsEverything() async throws {
+        let seed = UInt64.random(in: 1...UInt64(UInt32.max))
+        print("CrashRecovery (SIGTERM): seed \(seed)")
+        let scenario = try CrashScenario(seed: seed, kills: 5, keep: false, signal: SIGTERM)
+        do {
+            try await scenario.run()
+        } catch {
+            await scenario.cleanUp()
+            throw error
+        }
+        await scenario.cleanUp()
+    }
 }
 
 // MARK: - The scenario
@@ -41,6 +57,8 @@ private final class CrashScenario {
     let seed: UInt64
     let kills: Int
     let keep: Bool
+    /// SIGKILL for crashes, SIGTERM for graceful stops.
+    let signal: Int32
     let folder: URL
     let data: String
     let logs: URL
@@ -55,15 +73,16 @@ private final class CrashScenario {
     /// writes in the neighbouring group, so scoped pulls and cursor jumps are exercised too.
     static let agentGrids = ["c-1-1-1-1", "c-1-1-1-1", "c-1-1-1-1", "c-1-1"]
 
-    init(seed: UInt64, kills: Int, keep: Bool) throws {
+    init(seed: UInt64, kills: Int, keep: Bool, signal: Int32 = SIGKILL) throws {
+        _ = try ServerProcess.binary()  // fail early, with the message that says how to build it
         self.seed = seed
         self.kills = kills
         self.keep = keep
+        self.signal = signal
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridsync-crash-\(UUID().uuidString)")
         data = folder.appendingPathComponent("data").path
         logs = folder.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        _ = try ServerProcess.binary()  // fail early, with the message that says how to build it
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .milliseconds(500), read: .seconds(5)))
         configuration.connectionPool = .init(idleTimeout: .seconds(2))
         wire = CrashWire(http: HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration))
@@ -112,7 +131,8 @@ private final class CrashScenario {
             return finished.sorted { $0.id < $1.id }
         }
         let stats = board.stats
-        #expect(board.violations.isEmpty, "seed \(seed): \(board.violations.prefix(20).joined(separator: "\n"))")
+        let runViolations = board.violations
+        #expect(runViolations.isEmpty, "seed \(seed): \(runViolations.prefix(20).joined(separator: "\n"))")
 
         // Every outbox is flushed, then every agent pulls until the server has nothing more.
         for index in agents.indices {
@@ -121,7 +141,8 @@ private final class CrashScenario {
         for index in agents.indices {
             try await pullEverything(&agents[index])
         }
-        #expect(board.violations.isEmpty, "seed \(seed): \(board.violations.prefix(20).joined(separator: "\n"))")
+        let endViolations = board.violations.dropFirst(runViolations.count)
+        #expect(endViolations.isEmpty, "seed \(seed), at the end: \(endViolations.prefix(20).joined(separator: "\n"))")
 
         // One last crash, then the whole store is checked against what the agents know.
         let reason = try await server!.kill()
@@ -132,7 +153,7 @@ private final class CrashScenario {
         let elapsed = clock.now - began
         let mean = startupTimes.reduce(Duration.zero, +) / max(1, startupTimes.count)
         print(
-            "CrashRecovery: seed \(seed): \(kills + 1) kills in \(Self.seconds(elapsed)) s; "
+            "CrashRecovery: seed \(seed): \(kills + 1) kills in \(String(format: "%.1f", Self.seconds(elapsed))) s; "
                 + "\(stats.answered) exchanges answered, \(stats.unavailable) failed in crashes and were retried "
                 + "(\(board.stats.answersLost) of them committed before the crash, answer lost), "
                 + "\(agents.map(\.replica.counter).reduce(0, +)) operations acknowledged; "
@@ -209,10 +230,14 @@ private final class CrashScenario {
         var schedule = SplitMix64(seed: seed)
         for round in 1...kills {
             try await Task.sleep(for: .milliseconds(Int.random(in: 50...400, using: &schedule)))
-            let reason = try await server!.kill()
+            let (reason, status) = try await server!.stop(with: signal)
             board.serving(on: nil)
             server = nil
-            try #require(reason == .uncaughtSignal, "round \(round): the daemon ended by \(reason), not SIGKILL")
+            if signal == SIGKILL {
+                try #require(reason == .uncaughtSignal, "round \(round): the daemon ended by \(reason), not SIGKILL")
+            } else {
+                try #require(reason == .exit && status == 0, "round \(round): after SIGTERM the daemon ended by \(reason) with status \(status)")
+            }
             // Read after the daemon is gone: every acknowledgement published by now was sent after
             // its commit, so it must be in the store.
             let progress = board.progress

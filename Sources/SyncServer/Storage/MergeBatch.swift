@@ -30,6 +30,8 @@ struct MergeBatch {
         /// Whether the stored row had conflicts, so saving knows if the conflict index may need a change.
         let hadConflicts: Bool
         var dirty = false
+        /// Set when a write moved the record to another grid.
+        var moved = false
     }
 
     /// A batch for `agent`'s operations, or for the server's own when `agent` is nil.
@@ -81,6 +83,7 @@ struct MergeBatch {
         else { return }
         let previous = entry.scope
         entry.scope = target
+        entry.moved = true
         let candidates = try Row.fetchAll(db, sql: "\(EnrolledAgent.selection) WHERE revokedAt IS NULL AND agent.resyncRequestedAt IS NULL").map(EnrolledAgent.init(row:))
         for other in candidates where target.isVisible(to: other) && !previous.isVisible(to: other) {
             try db.execute(
@@ -165,12 +168,14 @@ struct MergeBatch {
 
     private func saveRecord(_ key: RecordKey, _ entry: Entry) throws {
         let scope = entry.scope.ancestors
-        try db.cachedStatement(sql: """
-            INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq,
-                gridId = excluded.gridId, g1 = excluded.g1, g2 = excluded.g2, g3 = excluded.g3, g4 = excluded.g4
-            """)
+        try db.cachedStatement(sql: "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq")
             .execute(arguments: [key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], try CanonicalJSON.encode(entry.state), lastSeq])
+        if entry.moved {
+            // Only a move rewrites the scope columns: SQLite updates an index whenever its columns are assigned.
+            try db.execute(
+                sql: "UPDATE record SET gridId = ?, g1 = ?, g2 = ?, g3 = ?, g4 = ? WHERE type = ? AND id = ?",
+                arguments: [entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], key.type.rawValue, key.id])
+        }
     }
 
     /// Keeps the `conflict` index in step with the record; returns how many conflicts are new.

@@ -34,8 +34,10 @@ struct ServerDatabase: Sendable {
         configuration.busyMode = .timeout(30)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
-            // WAL with synchronous=NORMAL survives process crashes with every commit intact.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // An acknowledged batch must survive a power cut, not only a process crash: FULL makes
+            // every commit reach the disk before the agent hears "stored". Group commit spreads
+            // that flush over every batch waiting at the time.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         return configuration
     }

@@ -83,7 +83,9 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Runs `sync-server ARGUMENTS` to completion (an operator command such as `grids import`).
-    static func command(_ arguments: [String], scratch: URL) throws -> CommandResult {
+    ///
+    /// `extra` adds to the English environment, for example `["LANG": "zh_CN.UTF-8"]`.
+    static func command(_ arguments: [String], scratch: URL, environment extra: [String: String] = [:]) throws -> CommandResult {
         let out = scratch.appendingPathComponent("cmd-\(UUID().uuidString).out")
         let err = scratch.appendingPathComponent("cmd-\(UUID().uuidString).err")
         defer {
@@ -93,7 +95,7 @@ final class ServerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = try binary()
         process.arguments = arguments
-        process.environment = environment()
+        process.environment = environment(extra)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try writeHandle(out)
         process.standardError = try writeHandle(err)
@@ -167,14 +169,19 @@ final class ServerProcess: @unchecked Sendable {
     /// SIGKILL, then wait until the child is reaped; returns how it ended.
     @discardableResult
     func kill(timeout: Duration = .seconds(10)) async throws -> Process.TerminationReason {
-        if process.isRunning { sendSIGKILL(process.processIdentifier) }
+        try await stop(with: SIGKILL, timeout: timeout).reason
+    }
+
+    /// Sends `signal` (SIGTERM asks for a graceful shutdown) and waits until the child is reaped.
+    func stop(with signal: Int32, timeout: Duration = .seconds(10)) async throws -> (reason: Process.TerminationReason, status: Int32) {
+        if process.isRunning { _ = sendSignal(process.processIdentifier, signal) }
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while process.isRunning {
-            guard clock.now < deadline else { throw ServerProcessError("sync-server (pid \(pid)) still runs \(timeout) after SIGKILL") }
+            guard clock.now < deadline else { throw ServerProcessError("sync-server (pid \(pid)) still runs \(timeout) after signal \(signal)") }
             try await Task.sleep(for: .milliseconds(2))
         }
-        return process.terminationReason
+        return (process.terminationReason, process.terminationStatus)
     }
 
     /// SIGKILL without waiting long, for cleanup paths that cannot await.
@@ -195,6 +202,10 @@ final class ServerProcess: @unchecked Sendable {
 /// `kill(pid, SIGKILL)`, named apart from ``ServerProcess/kill(timeout:)``.
 private func sendSIGKILL(_ pid: Int32) {
     _ = kill(pid, SIGKILL)
+}
+
+private func sendSignal(_ pid: Int32, _ signal: Int32) -> Int32 {
+    kill(pid, signal)
 }
 
 struct ServerProcessError: Error, CustomStringConvertible {
