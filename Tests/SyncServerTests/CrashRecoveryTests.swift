@@ -23,14 +23,7 @@ import Testing
         let seed = environment["GRIDSYNC_CRASH_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64(UInt32.max))
         let kills = max(1, environment["GRIDSYNC_CRASH_KILLS"].flatMap { Int($0) } ?? 25)
         print("CrashRecovery: seed \(seed), \(kills) kills (rerun with GRIDSYNC_CRASH_SEED=\(seed))")
-        let scenario = try CrashScenario(seed: seed, kills: kills, keep: environment["GRIDSYNC_CRASH_KEEP"] == "1")
-        do {
-            try await scenario.run()
-        } catch {
-            await scenario.cleanUp()
-            throw error
-        }
-        await scenario.cleanUp()
+        try await Self.play(CrashScenario(seed: seed, kills: kills, keep: environment["GRIDSYNC_CRASH_KEEP"] == "1"))
     }
 
     /// SIGTERM (what systemd sends) lets in-flight exchanges finish and exits cleanly; the same
@@ -39,7 +32,11 @@ import Testing
     func terminatedServerShutsDownCleanlyAndKeepsEverything() async throws {
         let seed = UInt64.random(in: 1...UInt64(UInt32.max))
         print("CrashRecovery (SIGTERM): seed \(seed)")
-        let scenario = try CrashScenario(seed: seed, kills: 5, keep: false, signal: SIGTERM)
+        try await Self.play(CrashScenario(seed: seed, kills: 5, keep: false, signal: SIGTERM))
+    }
+
+    /// Runs a scenario and always cleans up after it, whether it passed or threw.
+    private static func play(_ scenario: CrashScenario) async throws {
         do {
             try await scenario.run()
         } catch {

@@ -48,18 +48,12 @@ public struct IncidentEvent: Hashable, Sendable, Codable {
     public init(from decoder: any Decoder) throws {
         let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
         if let extra = keys.sorted().first(where: { CodingKeys(rawValue: $0) == nil }) {
-            throw ModelError(
-                code: .unknownField,
-                message: LocalizedText("An incident event has no key named \(extra).", zh: "事件步骤没有名为 \(extra) 的键。"),
-                field: extra)
+            throw ModelError.unknownKey(extra, owner: ("An incident event", "事件步骤"))
         }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let actionName = try container.decode(String.self, forKey: .action)
         guard let action = IncidentAction(rawValue: actionName) else {
-            throw ModelError(
-                code: .unknownKind,
-                message: LocalizedText("The incident action \"\(actionName)\" is not known.", zh: "未知的事件操作“\(actionName)”。"),
-                field: "action")
+            throw ModelError.unknownName(actionName, field: "action", what: ("incident action", "事件操作"))
         }
         self.action = action
         node = try container.decodeIfPresent(String.self, forKey: .node)

@@ -72,6 +72,23 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
             field: field)
     }
 
+    /// A kind, record type or action the protocol does not define (`unknown_kind`): `what` names it,
+    /// for example ("record type", "记录类型").
+    static func unknownName(_ value: String, field: String, what: (english: String, chinese: String)) -> ModelError {
+        ModelError(
+            code: .unknownKind,
+            message: LocalizedText("The \(what.english) \"\(value)\" is not known.", zh: "未知的\(what.chinese)“\(value)”。"),
+            field: field)
+    }
+
+    /// A key an object of the protocol does not have (`unknown_field`); `owner` names the object.
+    static func unknownKey(_ key: String, owner: (english: String, chinese: String)) -> ModelError {
+        ModelError(
+            code: .unknownField,
+            message: LocalizedText("\(owner.english) has no key named \(key).", zh: "\(owner.chinese)没有名为 \(key) 的键。"),
+            field: key)
+    }
+
     public static func invalid(_ message: LocalizedText) -> ModelError {
         ModelError(code: .invalidValue, message: message, field: nil)
     }

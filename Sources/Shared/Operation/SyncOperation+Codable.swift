@@ -25,19 +25,11 @@ extension SyncOperation: Codable {
         let container = try decoder.container(keyedBy: AnyKey.self)
         let kindName = try container.decode(String.self, forKey: AnyKey("kind"))
         guard let kind = Kind(rawValue: kindName) else {
-            throw ModelError(
-                code: .unknownKind,
-                message: LocalizedText(
-                    "The operation kind \"\(kindName)\" is not known.", zh: "未知的操作类型“\(kindName)”。"),
-                field: "kind")
+            throw ModelError.unknownName(kindName, field: "kind", what: ("operation kind", "操作类型"))
         }
         let allowed = Self.commonKeys.union(Self.payloadKeys(of: kind)).map(\.rawValue)
         if let extra = container.allKeys.map(\.stringValue).sorted().first(where: { !allowed.contains($0) }) {
-            throw ModelError(
-                code: .unknownField,
-                message: LocalizedText(
-                    "A \(kindName) operation has no key named \(extra).", zh: "\(kindName) 操作没有名为 \(extra) 的键。"),
-                field: extra)
+            throw ModelError.unknownKey(extra, owner: ("A \(kindName) operation", "\(kindName) 操作"))
         }
         let keyed = try decoder.container(keyedBy: CodingKeys.self)
         dot = try keyed.decode(Dot.self, forKey: .dot)
@@ -45,10 +37,7 @@ extension SyncOperation: Codable {
         hlc = try keyed.decode(HLCTimestamp.self, forKey: .hlc)
         let typeName = try keyed.decode(String.self, forKey: .type)
         guard let type = RecordType(rawValue: typeName) else {
-            throw ModelError(
-                code: .unknownKind,
-                message: LocalizedText("The record type \"\(typeName)\" is not known.", zh: "未知的记录类型“\(typeName)”。"),
-                field: "type")
+            throw ModelError.unknownName(typeName, field: "type", what: ("record type", "记录类型"))
         }
         self.type = type
         id = try keyed.decode(String.self, forKey: .id)

@@ -74,9 +74,16 @@ struct ServerFixture {
         return TestAgent(replica: InMemoryReplica(replica: agent.replica), token: token, grid: grid, clock: clock)
     }
 
-    func application(logger: Logger = Logger(label: "test")) throws -> some ApplicationProtocol {
+    /// The daemon as `serve` builds it, logging only warnings unless a test passes its own logger.
+    func application(logger: Logger = ServerFixture.quietLogger) throws -> some ApplicationProtocol {
         let clock = clock
         return try buildApplication(settings: settings, database: database, logger: logger, now: { clock.now })
+    }
+
+    static var quietLogger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
     }
 
     func remove() {
