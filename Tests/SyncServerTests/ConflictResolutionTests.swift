@@ -28,6 +28,29 @@ import Testing
         }
     }
 
+    /// A laptop whose clock runs minutes ahead (within the drift bound) must not make the server's
+    /// own later write look older: server writes tick past everything the record holds.
+    @Test func aServerWriteOrdersAfterValuesFromFastLaptopClocks() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var first = try fixture.enroll(grid: "c-1-1-1-1")
+            var second = try fixture.enroll(grid: "c-1-1")
+            let household = first.addHousehold()
+            try await client.sync(&first)
+            try await client.sync(&second)
+            let ahead = fixture.clock.now + 4 * 60_000
+            first.write(.set(["phone": .string("13800000001")]), to: household, at: ahead)
+            second.write(.set(["phone": .string("13900000002")]), to: household)
+            try await client.sync(&first)
+            try await client.sync(&second)
+            try fixture.database.resolveConflict(on: household, field: "phone", value: .string("13700000003"), actor: "operator", now: fixture.clock.now)
+            let resolution = try #require(try fixture.storedRecord(household)?.registers["phone"]?.first)
+            #expect(resolution.dot.replica == .server)
+            #expect(resolution.hlc.wallMilliseconds >= ahead, "the server's write is stamped after the fast laptop's")
+        }
+    }
+
     @Test func anOperatorResolutionClearsTheConflictOnTheServerAndBothAgents() async throws {
         let fixture = try ServerFixture()
         defer { fixture.remove() }

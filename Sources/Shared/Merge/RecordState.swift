@@ -88,6 +88,14 @@ public struct RecordState: Hashable, Sendable, Codable {
         return sets[field, default: []].compactMap { seen.insert($0.element).inserted ? $0.element : nil }
     }
 
+    /// The newest HLC reading among the record's live values and events; a server write ticks past
+    /// it, so its events fold after everything the record already holds, even from laptops whose
+    /// clocks run ahead.
+    public var latestHLC: HLCTimestamp {
+        let values = registers.values.lazy.flatMap { $0 }.map(\.hlc).max() ?? .zero
+        return max(values, events.last?.hlc ?? .zero)
+    }
+
     /// True once a tombstone is the visible value of the record's `deleted` register.
     public var isDeleted: Bool { visibleValue(of: RecordSchema.deletedField) == .boolean(true) }
 

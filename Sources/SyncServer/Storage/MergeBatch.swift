@@ -99,6 +99,7 @@ struct MergeBatch {
             throw ExchangeError(code: .notFound, message: LocalizedText("There is no \(record.type.rawValue) \(record.id).", zh: "不存在 \(record.type.rawValue) \(record.id)。"))
         }
         let counter = try nextServerCounter()
+        serverClock.advance(past: entry.state.latestHLC)
         let operation = SyncOperation(
             dot: Dot(replica: .server, counter: counter), context: entry.state.clock,
             hlc: serverClock.tick(now: now), type: record.type, id: record.id, payload: payload)
