@@ -90,7 +90,7 @@ import Testing
         }
     }
 
-    @Test func nextAfterIsTheLastRecordsKey() async throws {
+    @Test func nextAfterNamesTheLastRecordAndTheSnapshotsCursor() async throws {
         let fixture = try ServerFixture { $0.snapshotPageSize = 1 }
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
@@ -100,7 +100,25 @@ import Testing
             try await client.sync(&author)
             let page = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: author.token))
             let record = try #require(page.records.first)
-            #expect(page.nextAfter == "household/\(record.id)")
+            #expect(page.nextAfter == "household/\(record.id)@\(page.cursor)")
+        }
+    }
+
+    /// Writes between two pages move the log on, but every page of one snapshot says the same cursor.
+    @Test func everyPageOfOneSnapshotCarriesTheFirstPagesCursor() async throws {
+        let fixture = try ServerFixture { $0.snapshotPageSize = 1 }
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var author = try fixture.enroll(grid: "c-1-1-1-1")
+            author.addHousehold()
+            author.addHousehold()
+            try await client.sync(&author)
+            let first = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: author.token))
+            author.addHousehold()
+            try await client.sync(&author)
+            let second = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: author.token, after: first.nextAfter))
+            #expect(try fixture.latestSeq() > first.cursor)
+            #expect(second.cursor == first.cursor)
         }
     }
 
@@ -109,7 +127,7 @@ import Testing
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let agent = try fixture.enroll(grid: "c-1-1")
-            for after in ["nonsense", "household/NOT-A-UUID", "dog/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f", "household/", ""] {
+            for after in ["nonsense", "household/NOT-A-UUID@1", "dog/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f@1", "household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f", "household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f@x", ""] {
                 let response = try await client.snapshot(token: agent.token, after: after)
                 #expect(response.status == .badRequest, "after=\(after)")
                 #expect((try? Wire.decode(ErrorBody.self, from: response))?.code == .malformedBody, "after=\(after)")

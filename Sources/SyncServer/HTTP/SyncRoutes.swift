@@ -57,13 +57,17 @@ struct SyncRoutes: Sendable {
             for: request)
     }
 
-    /// One page of the agent's whole scope; `?after=type/id` asks for the page after that record.
+    /// One page of the agent's whole scope; `?after=TOKEN` (the previous page's `nextAfter`) asks for the next.
     func snapshot(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let agent = try await authenticate(request)
-        var after: RecordKey?
-        if let key = request.uri.queryParameters["after"] {
-            guard let parsed = RecordKey(pageKey: String(key)) else {
-                throw APIError(code: .malformedBody, LocalizedText("The after parameter must be type/id.", zh: "after 参数必须是“类型/编号”格式。"))
+        var after: SnapshotPageToken?
+        if let token = request.uri.queryParameters["after"] {
+            guard let parsed = SnapshotPageToken(String(token)) else {
+                throw APIError(
+                    code: .malformedBody,
+                    LocalizedText(
+                        "The after parameter must be the nextAfter of the previous page, unchanged.",
+                        zh: "after 参数必须原样使用上一页的 nextAfter。"))
             }
             after = parsed
         }
