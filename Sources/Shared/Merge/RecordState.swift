@@ -27,6 +27,19 @@ public struct RecordState: Hashable, Sendable, Codable {
         events = []
     }
 
+    /// A record exactly as stored, for readers of the canonical form.
+    init(
+        type: RecordType, id: String, clock: VersionVector, registers: [String: [RegisterValue]],
+        sets: [String: [SetEntry]], events: [EventEntry]
+    ) {
+        self.type = type
+        self.id = id
+        self.clock = clock
+        self.registers = registers
+        self.sets = sets
+        self.events = events
+    }
+
     public var key: RecordKey { RecordKey(type: type, id: id) }
 
     /// What applying an operation would do, given what this record has already seen.

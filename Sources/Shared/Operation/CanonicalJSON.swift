@@ -22,6 +22,14 @@ public enum CanonicalJSON {
     }
 
     public static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
+        if let readable = type as? any CanonicalJSONReadable.Type {
+            return try CanonicalReader.read(data) { try readable.read(from: &$0) } as! Value
+        }
+        return try decodeWithFoundation(type, from: data)
+    }
+
+    /// The reference path: Foundation's decoder.
+    static func decodeWithFoundation<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
         try JSONDecoder().decode(type, from: data)
     }
 }

@@ -10,9 +10,9 @@ extension SyncOperation: Codable {
         case dot, context, hlc, type, id, kind, fields, field, element, event
     }
 
-    private static let commonKeys: Set<CodingKeys> = [.dot, .context, .hlc, .type, .id, .kind]
+    static let commonKeys: Set<CodingKeys> = [.dot, .context, .hlc, .type, .id, .kind]
 
-    private static func payloadKeys(of kind: Kind) -> Set<CodingKeys> {
+    static func payloadKeys(of kind: Kind) -> Set<CodingKeys> {
         switch kind {
         case .create, .set, .log: [.fields]
         case .add, .remove: [.field, .element]

@@ -1,0 +1,263 @@
+// How the wire types read themselves with CanonicalReader. Each mirrors its Codable conformance:
+// the same keys, the same optional keys, the same strictness.
+
+extension CanonicalReader {
+    /// A required key that was absent, reported as `JSONDecoder` reports it.
+    func missing(_ key: String) -> DecodingError {
+        DecodingError.keyNotFound(AnyKey(key), .init(codingPath: [], debugDescription: "No value for \(key)."))
+    }
+
+    /// An optional value: nil when the key's value is `null`.
+    mutating func optional<Value>(_ read: (inout CanonicalReader) throws -> Value) throws -> Value? {
+        null() ? nil : try read(&self)
+    }
+}
+
+extension Dot: CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> Dot {
+        let numbers = try reader.array { try $0.integer(UInt64.self) }
+        guard numbers.count == 2, let replica = UInt32(exactly: numbers[0]) else { throw reader.corrupt("a dot has exactly two numbers") }
+        return Dot(replica: ReplicaID(replica), counter: numbers[1])
+    }
+}
+
+extension HLCTimestamp: CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> HLCTimestamp {
+        let numbers = try reader.array { try $0.integer(UInt64.self) }
+        guard numbers.count == 2, let logical = UInt32(exactly: numbers[1]) else { throw reader.corrupt("an HLC timestamp has exactly two numbers") }
+        return HLCTimestamp(wallMilliseconds: numbers[0], logical: logical)
+    }
+}
+
+extension VersionVector: CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> VersionVector {
+        var entries: [ReplicaID: UInt64] = [:]
+        try reader.object { reader, key in
+            guard let replica = UInt32(key), String(replica) == key else { throw reader.corrupt("replica id \"\(key)\" is not a number") }
+            entries[ReplicaID(replica)] = try reader.integer(UInt64.self)
+        }
+        return VersionVector(entries)
+    }
+}
+
+extension FieldValue: CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> FieldValue {
+        switch reader.peekKind() ?? 0 {
+        case UInt8(ascii: "n"):
+            guard reader.null() else { throw reader.corrupt("expected null") }
+            return .null
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .boolean(try reader.bool())
+        case UInt8(ascii: "\""): return .string(try reader.string())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .integer(try reader.integer(Int64.self))
+        default: throw reader.corrupt("a field value is text, a whole number, true/false or null")
+        }
+    }
+
+    static func readFields(from reader: inout CanonicalReader) throws -> [String: FieldValue] {
+        var fields: [String: FieldValue] = [:]
+        try reader.object { reader, key in fields[key] = try FieldValue.read(from: &reader) }
+        return fields
+    }
+}
+
+extension IncidentEvent: CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> IncidentEvent {
+        var event = IncidentEvent(action: .comment)
+        var action: String?
+        try reader.object { reader, key in
+            switch CodingKeys(rawValue: key) {
+            case .action: action = try reader.string()
+            case .node: event.node = try reader.optional { try $0.string() }
+            case .target: event.target = try reader.optional { try $0.string() }
+            case .note: event.note = try reader.optional { try $0.string() }
+            case .registryNumber: event.registryNumber = try reader.optional { try $0.string() }
+            case .days: event.days = try reader.optional { try $0.integer(Int.self) }
+            case .satisfaction:
+                event.satisfaction = try reader.optional { reader in
+                    guard let value = Satisfaction(rawValue: try reader.string()) else { throw reader.corrupt("unknown satisfaction") }
+                    return value
+                }
+            case nil: throw ModelError.unknownKey(key, owner: ("An incident event", "事件步骤"))
+            }
+        }
+        guard let action else { throw reader.missing("action") }
+        guard let known = IncidentAction(rawValue: action) else {
+            throw ModelError.unknownName(action, field: "action", what: ("incident action", "事件操作"))
+        }
+        event.action = known
+        return event
+    }
+}
+
+extension SyncOperation: CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> SyncOperation {
+        var keys: [String] = []
+        var dot: Dot?, context: VersionVector?, hlc: HLCTimestamp?
+        var type: String?, id: String?, kind: String?, field: String?, element: String?
+        var fields: [String: FieldValue]?, event: IncidentEvent?
+        try reader.object { reader, key in
+            keys.append(key)
+            switch CodingKeys(rawValue: key) {
+            case .dot: dot = try Dot.read(from: &reader)
+            case .context: context = try VersionVector.read(from: &reader)
+            case .hlc: hlc = try HLCTimestamp.read(from: &reader)
+            case .type: type = try reader.string()
+            case .id: id = try reader.string()
+            case .kind: kind = try reader.string()
+            case .field: field = try reader.string()
+            case .element: element = try reader.string()
+            case .fields: fields = try FieldValue.readFields(from: &reader)
+            case .event: event = try IncidentEvent.read(from: &reader)
+            case nil: try reader.skipValue()
+            }
+        }
+        guard let kind else { throw reader.missing("kind") }
+        guard let known = Kind(rawValue: kind) else { throw ModelError.unknownName(kind, field: "kind", what: ("operation kind", "操作类型")) }
+        let allowed = commonKeys.union(payloadKeys(of: known)).map(\.rawValue)
+        if let extra = keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw ModelError.unknownKey(extra, owner: ("A \(kind) operation", "\(kind) 操作"))
+        }
+        guard let dot else { throw reader.missing("dot") }
+        guard let context else { throw reader.missing("context") }
+        guard let hlc else { throw reader.missing("hlc") }
+        guard let type else { throw reader.missing("type") }
+        guard let recordType = RecordType(rawValue: type) else {
+            throw ModelError.unknownName(type, field: "type", what: ("record type", "记录类型"))
+        }
+        guard let id else { throw reader.missing("id") }
+        let payload: Payload
+        switch known {
+        case .create, .set, .log:
+            guard let fields else { throw reader.missing("fields") }
+            payload = known == .create ? .create(fields) : known == .set ? .set(fields) : .log(fields)
+        case .add, .remove:
+            guard let field else { throw reader.missing("field") }
+            guard let element else { throw reader.missing("element") }
+            payload = known == .add ? .add(field: field, element: element) : .remove(field: field, element: element)
+        case .tombstone:
+            payload = .tombstone
+        case .event:
+            guard let event else { throw reader.missing("event") }
+            payload = .event(event)
+        }
+        return SyncOperation(dot: dot, context: context, hlc: hlc, type: recordType, id: id, payload: payload)
+    }
+}
+
+extension RecordState: CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> RecordState {
+        var type: RecordType?, id: String?, clock: VersionVector?
+        var registers: [String: [RegisterValue]]?, sets: [String: [SetEntry]]?, events: [EventEntry]?
+        try reader.object { reader, key in
+            switch key {
+            case "type":
+                guard let value = RecordType(rawValue: try reader.string()) else { throw reader.corrupt("unknown record type") }
+                type = value
+            case "id": id = try reader.string()
+            case "clock": clock = try VersionVector.read(from: &reader)
+            case "registers":
+                var result: [String: [RegisterValue]] = [:]
+                try reader.object { reader, field in result[field] = try reader.array(RegisterValue.read) }
+                registers = result
+            case "sets":
+                var result: [String: [SetEntry]] = [:]
+                try reader.object { reader, field in result[field] = try reader.array(SetEntry.read) }
+                sets = result
+            case "events": events = try reader.array(EventEntry.read)
+            default: try reader.skipValue()
+            }
+        }
+        guard let type else { throw reader.missing("type") }
+        guard let id else { throw reader.missing("id") }
+        guard let clock else { throw reader.missing("clock") }
+        guard let registers else { throw reader.missing("registers") }
+        guard let sets else { throw reader.missing("sets") }
+        guard let events else { throw reader.missing("events") }
+        return RecordState(type: type, id: id, clock: clock, registers: registers, sets: sets, events: events)
+    }
+}
+
+extension RegisterValue {
+    static func read(from reader: inout CanonicalReader) throws -> RegisterValue {
+        var dot: Dot?, hlc: HLCTimestamp?, value: FieldValue?
+        try reader.object { reader, key in
+            switch key {
+            case "dot": dot = try Dot.read(from: &reader)
+            case "hlc": hlc = try HLCTimestamp.read(from: &reader)
+            case "value": value = try FieldValue.read(from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let dot, let hlc, let value else { throw reader.missing("value") }
+        return RegisterValue(dot: dot, hlc: hlc, value: value)
+    }
+}
+
+extension SetEntry {
+    static func read(from reader: inout CanonicalReader) throws -> SetEntry {
+        var dot: Dot?, element: String?
+        try reader.object { reader, key in
+            switch key {
+            case "dot": dot = try Dot.read(from: &reader)
+            case "element": element = try reader.string()
+            default: try reader.skipValue()
+            }
+        }
+        guard let dot, let element else { throw reader.missing("element") }
+        return SetEntry(element: element, dot: dot)
+    }
+}
+
+extension EventEntry {
+    static func read(from reader: inout CanonicalReader) throws -> EventEntry {
+        var dot: Dot?, hlc: HLCTimestamp?, event: IncidentEvent?
+        try reader.object { reader, key in
+            switch key {
+            case "dot": dot = try Dot.read(from: &reader)
+            case "hlc": hlc = try HLCTimestamp.read(from: &reader)
+            case "event": event = try IncidentEvent.read(from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let dot, let hlc, let event else { throw reader.missing("event") }
+        return EventEntry(dot: dot, hlc: hlc, event: event)
+    }
+}
+
+extension SyncRequest: CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> SyncRequest {
+        var version: Int?, batchId: String?, cursor: UInt64?, operations: [SyncOperation]?
+        try reader.object { reader, key in
+            switch key {
+            case "protocolVersion": version = try reader.integer(Int.self)
+            case "batchId": batchId = try reader.string()
+            case "cursor": cursor = try reader.integer(UInt64.self)
+            case "operations": operations = try reader.array(SyncOperation.read)
+            default: try reader.skipValue()
+            }
+        }
+        guard let version else { throw reader.missing("protocolVersion") }
+        guard let batchId else { throw reader.missing("batchId") }
+        guard let cursor else { throw reader.missing("cursor") }
+        guard let operations else { throw reader.missing("operations") }
+        return SyncRequest(protocolVersion: version, batchId: batchId, cursor: cursor, operations: operations)
+    }
+}
+
+extension SyncResponse: CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> SyncResponse {
+        var acknowledged: UInt64?, operations: [SyncOperation]?, cursor: UInt64?, hasMore: Bool?, serverTime: UInt64?
+        try reader.object { reader, key in
+            switch key {
+            case "acknowledgedThrough": acknowledged = try reader.integer(UInt64.self)
+            case "operations": operations = try reader.array(SyncOperation.read)
+            case "cursor": cursor = try reader.integer(UInt64.self)
+            case "hasMore": hasMore = try reader.bool()
+            case "serverTime": serverTime = try reader.integer(UInt64.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let acknowledged, let operations, let cursor, let hasMore, let serverTime else { throw reader.missing("acknowledgedThrough") }
+        return SyncResponse(acknowledgedThrough: acknowledged, operations: operations, cursor: cursor, hasMore: hasMore, serverTime: serverTime)
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+
+/// Reads GridSync's wire types straight from JSON bytes, without `JSONDecoder`.
+///
+/// The server decodes every request and the agent every pulled page and snapshot; through
+/// `JSONDecoder` that was the largest single cost of an exchange. This reader accepts any valid
+/// JSON for these types (whitespace, any key order, escapes) and refuses exactly what the
+/// `Codable` conformances refuse: syntax errors as `DecodingError`, unknown kinds and keys as
+/// ``ModelError``. Tests compare the two paths on random values.
+struct CanonicalReader {
+    private let bytes: [UInt8]
+    private var index = 0
+
+    init(_ data: Data) { bytes = [UInt8](data) }
+
+    /// Reads a whole document with `read`, refusing anything after it but whitespace.
+    static func read<Value>(_ data: Data, _ read: (inout CanonicalReader) throws -> Value) throws -> Value {
+        var reader = CanonicalReader(data)
+        let value = try read(&reader)
+        reader.skipWhitespace()
+        guard reader.index == reader.bytes.count else { throw reader.corrupt("trailing characters") }
+        return value
+    }
+
+    // MARK: Structure
+
+    /// Calls `field` for each key of an object, positioned at the key's value, which `field` must read.
+    mutating func object(_ field: (inout CanonicalReader, String) throws -> Void) throws {
+        try expect(UInt8(ascii: "{"))
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            let key = try string()
+            skipWhitespace()
+            try expect(UInt8(ascii: ":"))
+            try field(&self, key)
+            skipWhitespace()
+            switch next() {
+            case UInt8(ascii: ","): continue
+            case UInt8(ascii: "}"): return
+            default: throw corrupt("expected , or } in an object")
+            }
+        }
+    }
+
+    mutating func array<Element>(_ element: (inout CanonicalReader) throws -> Element) throws -> [Element] {
+        try expect(UInt8(ascii: "["))
+        skipWhitespace()
+        var elements: [Element] = []
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            return elements
+        }
+        while true {
+            elements.append(try element(&self))
+            skipWhitespace()
+            switch next() {
+            case UInt8(ascii: ","): continue
+            case UInt8(ascii: "]"): return elements
+            default: throw corrupt("expected , or ] in an array")
+            }
+        }
+    }
+
+    /// True (and consumed) when the next value is `null`.
+    mutating func null() -> Bool {
+        skipWhitespace()
+        guard matches("null") else { return false }
+        index += 4
+        return true
+    }
+
+    // MARK: Scalars
+
+    mutating func string() throws -> String {
+        skipWhitespace()
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        // Fast path: no escapes.
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+            guard bytes[index] >= 0x20 else { throw corrupt("control character in a string") }
+            index += 1
+        }
+        guard index < bytes.count else { throw corrupt("unterminated string") }
+        if bytes[index] == UInt8(ascii: "\"") {
+            defer { index += 1 }
+            return try text(bytes[start..<index])
+        }
+        var scalars = [UInt8](bytes[start..<index])
+        while true {
+            guard index < bytes.count else { throw corrupt("unterminated string") }
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return try text(scalars[...])
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw corrupt("unterminated escape") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escape)
+                case UInt8(ascii: "b"): scalars.append(0x08)
+                case UInt8(ascii: "f"): scalars.append(0x0C)
+                case UInt8(ascii: "n"): scalars.append(0x0A)
+                case UInt8(ascii: "r"): scalars.append(0x0D)
+                case UInt8(ascii: "t"): scalars.append(0x09)
+                case UInt8(ascii: "u"): scalars.append(contentsOf: Array(String(try unicodeEscape()).utf8))
+                default: throw corrupt("unknown escape")
+                }
+            case 0..<0x20:
+                throw corrupt("control character in a string")
+            default:
+                scalars.append(byte)
+            }
+        }
+    }
+
+    mutating func integer<Number: FixedWidthInteger>(_ type: Number.Type = Number.self) throws -> Number {
+        skipWhitespace()
+        let start = index
+        if peek() == UInt8(ascii: "-") { index += 1 }
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        let digitsEnd = index
+        // A fraction or exponent is allowed only when the value is whole, as JSONDecoder allows.
+        while index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(bytes[index])
+            || (digitsEnd < index && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]))
+        {
+            index += 1
+        }
+        let token = String(decoding: bytes[start..<index], as: UTF8.self)
+        if digitsEnd == index, let value = Number(token) { return value }
+        if let double = Double(token), double == double.rounded(), let value = Number(exactly: double) { return value }
+        throw corrupt("expected a whole number that fits")
+    }
+
+    mutating func bool() throws -> Bool {
+        skipWhitespace()
+        if matches("true") {
+            index += 4
+            return true
+        }
+        if matches("false") {
+            index += 5
+            return false
+        }
+        throw corrupt("expected true or false")
+    }
+
+    /// Reads and discards one value of any kind (a key this type does not use).
+    mutating func skipValue() throws {
+        switch peekKind() {
+        case UInt8(ascii: "{"): try object { reader, _ in try reader.skipValue() }
+        case UInt8(ascii: "["): _ = try array { try $0.skipValue() }
+        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
+        case UInt8(ascii: "n"): guard null() else { throw corrupt("expected null") }
+        default: _ = try integer(Int64.self)
+        }
+    }
+
+    /// What kind of value comes next, without consuming it.
+    mutating func peekKind() -> UInt8? {
+        skipWhitespace()
+        return peek()
+    }
+
+    // MARK: Helpers
+
+    private mutating func unicodeEscape() throws -> Character {
+        let first = try hex4()
+        if (0xD800...0xDBFF).contains(first) {
+            guard matches("\\u") else { throw corrupt("lone surrogate") }
+            index += 2
+            let second = try hex4()
+            guard (0xDC00...0xDFFF).contains(second) else { throw corrupt("lone surrogate") }
+            let scalar = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            return Character(Unicode.Scalar(scalar)!)
+        }
+        guard let scalar = Unicode.Scalar(first) else { throw corrupt("lone surrogate") }
+        return Character(scalar)
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+            throw corrupt("bad \\u escape")
+        }
+        index += 4
+        return value
+    }
+
+    private func text(_ slice: ArraySlice<UInt8>) throws -> String {
+        guard let text = String(validating: slice, as: UTF8.self) else { throw corrupt("invalid UTF-8") }
+        return text
+    }
+
+    private func matches(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        return literal.withUTF8Buffer { Array($0) == Array(bytes[index..<index + count]) }
+    }
+
+    private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    private mutating func next() -> UInt8? {
+        defer { index += 1 }
+        return peek()
+    }
+
+    private mutating func expect(_ byte: UInt8) throws {
+        skipWhitespace()
+        guard next() == byte else { throw corrupt("expected \(Character(Unicode.Scalar(byte)))") }
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+    }
+
+    func corrupt(_ what: String) -> DecodingError {
+        DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "Not valid JSON at byte \(index): \(what)."))
+    }
+}
+
+/// A type that reads itself with ``CanonicalReader``.
+protocol CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> Self
+}
