@@ -15,7 +15,6 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
         case range(ClosedRange<Int64>)
         case idNumberFormat, idNumberBirthDate, idNumberCheckDigit
         case elementNotInSet, notASet
-        case other(LocalizedText)
 
         var text: LocalizedText {
             switch self {
@@ -51,7 +50,6 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
                 LocalizedText("is a set: use add and remove", zh: "是集合字段，请使用添加和移除")
             case .notASet:
                 LocalizedText("holds a single value, not a set: write it with set", zh: "是单值字段而非集合，请直接修改其取值")
-            case .other(let text): text
             }
         }
     }

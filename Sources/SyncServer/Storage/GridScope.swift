@@ -11,8 +11,8 @@ struct GridScope: Sendable, Equatable {
         self.ancestors = ancestors
     }
 
-    init(row: Row, gridColumn: String = "gridId") {
-        gridId = row[gridColumn]
+    init(row: Row) {
+        gridId = row["gridId"]
         ancestors = [row["g1"], row["g2"], row["g3"], row["g4"]]
     }
 
