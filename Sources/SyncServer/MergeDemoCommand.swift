@@ -8,7 +8,8 @@ import Shared
 struct MergeDemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge-demo",
-        abstract: "Show two offline edits of one household merging, conflicting and being resolved.")
+        abstract: "Show two offline edits of one household merging, conflicting and being resolved."
+    )
 
     func run() throws {
         let language = Language.current
@@ -22,7 +23,9 @@ struct MergeDemoCommand: ParsableCommand {
 
         let created = village.write(
             .create(["gridId": .string("fm-01-01-01-01"), "address": .string("新华村3组12号"), "headName": .string("包金山")]),
-            to: household, now: morning)
+            to: household,
+            now: morning
+        )
         county.receive(created)
         group.receive(created)
         say("Morning: both workers have household \(household.id).", "上午：两位网格员都有住户 \(household.id)。")
@@ -37,7 +40,8 @@ struct MergeDemoCommand: ParsableCommand {
         ]
         say(
             "Offline: the village worker sets phone and note; the group leader sets phone and address.",
-            "离线期间：村网格员修改了电话和备注；村民小组长修改了电话和地址。")
+            "离线期间：村网格员修改了电话和备注；村民小组长修改了电话和地址。"
+        )
 
         for operation in villageEdits + groupEdits { county.receive(operation) }
         for operation in groupEdits { village.receive(operation) }
@@ -59,7 +63,8 @@ struct MergeDemoCommand: ParsableCommand {
         group.receive(resolution)
         say(
             "The village worker confirms the phone by editing it again: conflicts left \(county.records[household]!.conflicts.count).",
-            "村网格员再次编辑电话予以确认：剩余冲突 \(county.records[household]!.conflicts.count) 个。")
+            "村网格员再次编辑电话予以确认：剩余冲突 \(county.records[household]!.conflicts.count) 个。"
+        )
         let identical = try [village, group].allSatisfy {
             try CanonicalJSON.encode($0.canonicalRecords) == CanonicalJSON.encode(county.canonicalRecords)
         }

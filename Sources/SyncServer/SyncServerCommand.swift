@@ -30,7 +30,9 @@ struct SyncServerCommand: AsyncParsableCommand {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
             if code == .validationFailure {
-                Console.error(LocalizedText("Usage error: \(fullMessage(for: error))", zh: "命令用法有误：\(fullMessage(for: error))"))
+                Console.error(
+                    LocalizedText("Usage error: \(fullMessage(for: error))", zh: "命令用法有误：\(fullMessage(for: error))")
+                )
                 Foundation.exit(2)
             }
             if error is ExitCode { exit(withError: error) }

@@ -11,7 +11,8 @@ import Testing
 @Suite struct ConvergencePropertyTests {
     @Test func everyReplicaConvergesWithEveryConcurrentValueKept() async throws {
         await propertyCheck(count: 10_000, input: Gen.int(in: 3...6), Gen.uint64().array(of: 10...90)) {
-            replicaCount, steps in
+            replicaCount,
+            steps in
             var schedule = ConvergenceSchedule(replicaCount: replicaCount, steps: steps)
             schedule.run()
             try Self.checkConverged(schedule)

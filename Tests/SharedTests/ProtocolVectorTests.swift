@@ -9,7 +9,8 @@ import Testing
 
     static func files(in folder: String) throws -> [URL] {
         try FileManager.default.contentsOfDirectory(
-            at: vectors.appendingPathComponent(folder), includingPropertiesForKeys: nil
+            at: vectors.appendingPathComponent(folder),
+            includingPropertiesForKeys: nil
         ).filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
     }
 
@@ -41,7 +42,8 @@ import Testing
             let reencoded = try Self.reencode(file) + Data("\n".utf8)
             #expect(
                 reencoded == original,
-                "\(file.lastPathComponent) re-encodes as \(String(decoding: reencoded, as: UTF8.self))")
+                "\(file.lastPathComponent) re-encodes as \(String(decoding: reencoded, as: UTF8.self))"
+            )
         }
     }
 

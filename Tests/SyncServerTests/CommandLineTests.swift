@@ -15,7 +15,11 @@ import Testing
     struct CommandRunner {
         let scratch: URL
 
-        func run(_ arguments: [String], language: String = "C", environment: [String: String] = [:]) throws -> ServerProcess.CommandResult {
+        func run(
+            _ arguments: [String],
+            language: String = "C",
+            environment: [String: String] = [:]
+        ) throws -> ServerProcess.CommandResult {
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
             var extra = environment
             if language == "zh" { extra["LANG"] = "zh_CN.UTF-8" }
@@ -71,14 +75,19 @@ import Testing
         let english = try server.run(["grids", "import", try write(csv, to: "orphan.csv"), "--data-dir", data])
         #expect(english.status == 1)
         #expect(english.stderr.contains("Line 8") && english.stderr.contains("c-9"))
-        let chinese = try server.run(["grids", "import", try write(csv, to: "orphan.csv"), "--data-dir", data], language: "zh")
+        let chinese = try server.run(
+            ["grids", "import", try write(csv, to: "orphan.csv"), "--data-dir", data],
+            language: "zh"
+        )
         #expect(chinese.stderr.contains("第8行"))
     }
 
     @Test func enrollPrintsTheTokenAloneOnTheLastLine() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         try importCounty()
-        let enrolled = try server.run(["agents", "enroll", "--grid", "c-1-1-1-1", "--name", "一组网格员", "--data-dir", data])
+        let enrolled = try server.run([
+            "agents", "enroll", "--grid", "c-1-1-1-1", "--name", "一组网格员", "--data-dir", data,
+        ])
         #expect(enrolled.status == 0)
         #expect(enrolled.lastLine.count == 43 && !enrolled.lastLine.contains(" "))
         let database = try ServerDatabase.open(directory: data)
@@ -91,17 +100,34 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         try importCounty()
         _ = try server.run(["agents", "enroll", "--grid", "c-1-1-1-1", "--data-dir", data])
-        let resync = try server.run(["agents", "resync", "1", "--reason", "laptop replaced", "--data-dir", data], environment: ["USER": "wang"])
+        let resync = try server.run(
+            ["agents", "resync", "1", "--reason", "laptop replaced", "--data-dir", data],
+            environment: ["USER": "wang"]
+        )
         #expect(resync.status == 0)
-        let revoke = try server.run(["agents", "revoke", "1", "--reason", "lost", "--data-dir", data], environment: ["USER": "wang"])
+        let revoke = try server.run(
+            ["agents", "revoke", "1", "--reason", "lost", "--data-dir", data],
+            environment: ["USER": "wang"]
+        )
         #expect(revoke.status == 0)
-        struct Entry: Decodable { let replica: UInt32; let pendingResync: Bool; let resyncReason: String?; let revoked: Bool }
-        let list = try JSONDecoder().decode([Entry].self, from: Data(try server.run(["agents", "list", "--json", "--data-dir", data]).stdout.utf8))
+        struct Entry: Decodable {
+            let replica: UInt32
+            let pendingResync: Bool
+            let resyncReason: String?
+            let revoked: Bool
+        }
+        let list = try JSONDecoder().decode(
+            [Entry].self,
+            from: Data(try server.run(["agents", "list", "--json", "--data-dir", data]).stdout.utf8)
+        )
         #expect(list.first?.resyncReason == "laptop replaced")
         #expect(list.first?.revoked == true)
         let database = try ServerDatabase.open(directory: data)
         let audit = try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT actor, action, detail FROM audit WHERE action LIKE 'agents.%' ORDER BY id").map { "\($0["actor"] as String) \($0["action"] as String) \($0["detail"] as String? ?? "")" }
+            try Row.fetchAll(
+                db,
+                sql: "SELECT actor, action, detail FROM audit WHERE action LIKE 'agents.%' ORDER BY id"
+            ).map { "\($0["actor"] as String) \($0["action"] as String) \($0["detail"] as String? ?? "")" }
         }
         #expect(audit.contains("operator:wang agents.resync laptop replaced"))
         #expect(audit.contains("operator:wang agents.revoke lost"))

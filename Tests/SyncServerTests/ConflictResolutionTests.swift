@@ -44,7 +44,13 @@ import Testing
             second.write(.set(["phone": .string("13900000002")]), to: household)
             try await client.sync(&first)
             try await client.sync(&second)
-            try fixture.database.resolveConflict(on: household, field: "phone", value: .string("13700000003"), actor: "operator", now: fixture.clock.now)
+            try fixture.database.resolveConflict(
+                on: household,
+                field: "phone",
+                value: .string("13700000003"),
+                actor: "operator",
+                now: fixture.clock.now
+            )
             let resolution = try #require(try fixture.storedRecord(household)?.registers["phone"]?.first)
             #expect(resolution.dot.replica == .server)
             #expect(resolution.hlc.wallMilliseconds >= ahead, "the server's write is stamped after the fast laptop's")
@@ -60,7 +66,13 @@ import Testing
             let household = try await Self.conflictOnPhone(&first, &second, client)
             #expect(try fixture.database.conflicts().map(\.field) == ["phone"])
 
-            try fixture.database.resolveConflict(on: household, field: "phone", value: .string("13700000003"), actor: "operator", now: fixture.clock.now)
+            try fixture.database.resolveConflict(
+                on: household,
+                field: "phone",
+                value: .string("13700000003"),
+                actor: "operator",
+                now: fixture.clock.now
+            )
             #expect(try fixture.database.conflicts().isEmpty)
             #expect(try fixture.count("SELECT COUNT(*) FROM conflict") == 0)
             let stored = try #require(try fixture.storedRecord(household))
@@ -87,8 +99,19 @@ import Testing
             var first = try fixture.enroll(grid: "c-1-1-1-1")
             var second = try fixture.enroll(grid: "c-1-1")
             let household = try await Self.conflictOnPhone(&first, &second, client)
-            try fixture.database.resolveConflict(on: household, field: "phone", value: .string("13700000003"), actor: "operator:王", now: fixture.clock.now)
-            #expect(try fixture.count("SELECT COUNT(*) FROM audit WHERE action = 'conflicts.resolve' AND actor = 'operator:王' AND subject = ?", ["\(household)"]) == 1)
+            try fixture.database.resolveConflict(
+                on: household,
+                field: "phone",
+                value: .string("13700000003"),
+                actor: "operator:王",
+                now: fixture.clock.now
+            )
+            #expect(
+                try fixture.count(
+                    "SELECT COUNT(*) FROM audit WHERE action = 'conflicts.resolve' AND actor = 'operator:王' AND subject = ?",
+                    ["\(household)"]
+                ) == 1
+            )
         }
     }
 
@@ -101,7 +124,13 @@ import Testing
             try await client.sync(&agent)
             let before = try fixture.storeState()
             #expect(throws: ModelError.self) {
-                try fixture.database.resolveConflict(on: household, field: "phone", value: .string("13700000003"), actor: "operator", now: fixture.clock.now)
+                try fixture.database.resolveConflict(
+                    on: household,
+                    field: "phone",
+                    value: .string("13700000003"),
+                    actor: "operator",
+                    now: fixture.clock.now
+                )
             }
             #expect(try fixture.storeState() == before)
         }
@@ -116,7 +145,13 @@ import Testing
             let household = try await Self.conflictOnPhone(&first, &second, client)
             let before = try fixture.storeState()
             #expect(throws: ModelError.self) {
-                try fixture.database.resolveConflict(on: household, field: "phone", value: .string("12345"), actor: "operator", now: fixture.clock.now)
+                try fixture.database.resolveConflict(
+                    on: household,
+                    field: "phone",
+                    value: .string("12345"),
+                    actor: "operator",
+                    now: fixture.clock.now
+                )
             }
             #expect(try fixture.storeState() == before)
         }
@@ -139,7 +174,11 @@ import Testing
     }
 
     /// Two agents write the household's phone concurrently and both end up holding both siblings.
-    static func conflictOnPhone(_ first: inout TestAgent, _ second: inout TestAgent, _ client: some TestClientProtocol) async throws -> RecordKey {
+    static func conflictOnPhone(
+        _ first: inout TestAgent,
+        _ second: inout TestAgent,
+        _ client: some TestClientProtocol
+    ) async throws -> RecordKey {
         let household = first.addHousehold()
         try await client.sync(&first)
         try await client.sync(&second)

@@ -20,7 +20,8 @@ import Testing
     @Test(.timeLimit(.minutes(3)))
     func killedServerNeverLosesOrDuplicatesAcknowledgedOperations() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let seed = environment["GRIDSYNC_CRASH_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64(UInt32.max))
+        let seed =
+            environment["GRIDSYNC_CRASH_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64(UInt32.max))
         let kills = max(1, environment["GRIDSYNC_CRASH_KILLS"].flatMap { Int($0) } ?? 25)
         print("CrashRecovery: seed \(seed), \(kills) kills (rerun with GRIDSYNC_CRASH_SEED=\(seed))")
         try await Self.play(CrashScenario(seed: seed, kills: kills, keep: environment["GRIDSYNC_CRASH_KEEP"] == "1"))
@@ -82,7 +83,9 @@ private final class CrashScenario {
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .milliseconds(500), read: .seconds(5)))
         configuration.connectionPool = .init(idleTimeout: .seconds(2))
-        wire = CrashWire(http: HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration))
+        wire = CrashWire(
+            http: HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        )
     }
 
     func cleanUp() async {
@@ -154,7 +157,8 @@ private final class CrashScenario {
                 + "\(stats.answered) exchanges answered, \(stats.unavailable) failed in crashes and were retried "
                 + "(\(board.stats.answersLost) of them committed before the crash, answer lost), "
                 + "\(agents.map(\.replica.counter).reduce(0, +)) operations acknowledged; "
-                + "restart to healthy takes \(Int(Self.seconds(mean) * 1000)) ms on average")
+                + "restart to healthy takes \(Int(Self.seconds(mean) * 1000)) ms on average"
+        )
     }
 
     static func seconds(_ duration: Duration) -> Double {
@@ -169,19 +173,36 @@ private final class CrashScenario {
         let lines = TestCounty.nodes.map { node in
             "\(node.id),\(node.parentID ?? ""),\(node.level.rawValue),\(node.name),\(node.kind.rawValue)"
         }
-        try (["id,parent_id,level,name,kind"] + lines).joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        try (["id,parent_id,level,name,kind"] + lines).joined(separator: "\n").write(
+            to: csv,
+            atomically: true,
+            encoding: .utf8
+        )
         let imported = try ServerProcess.command(["grids", "import", csv.path, "--data-dir", data], scratch: folder)
         try #require(imported.status == 0, "grids import failed: \(imported.stderr)")
 
         var agents: [CrashAgent] = []
         for (index, grid) in Self.agentGrids.enumerated() {
-            let enrolled = try ServerProcess.command(["agents", "enroll", "--data-dir", data, "--grid", grid], scratch: folder)
+            let enrolled = try ServerProcess.command(
+                ["agents", "enroll", "--data-dir", data, "--grid", grid],
+                scratch: folder
+            )
             try #require(enrolled.status == 0, "agents enroll failed: \(enrolled.stderr)")
             let token = enrolled.lastLine.trimmingCharacters(in: .whitespaces)
             try #require(!token.isEmpty && !token.contains(" "), "no token on the last line of: \(enrolled.stdout)")
-            let replica = try #require(Self.enrolledReplica(in: enrolled.stdout), "no replica id in: \(enrolled.stdout)")
+            let replica = try #require(
+                Self.enrolledReplica(in: enrolled.stdout),
+                "no replica id in: \(enrolled.stdout)"
+            )
             try #require(replica == UInt32(index + 1), "agents are numbered in enrollment order")
-            agents.append(CrashAgent(replica: ReplicaID(replica), token: token, grid: grid, seed: seed &+ UInt64(replica) &* 0x9E37_79B9))
+            agents.append(
+                CrashAgent(
+                    replica: ReplicaID(replica),
+                    token: token,
+                    grid: grid,
+                    seed: seed &+ UInt64(replica) &* 0x9E37_79B9
+                )
+            )
         }
         return agents
     }
@@ -214,9 +235,12 @@ private final class CrashScenario {
         let began = clock.now
         let wire = wire
         let process = try await ServerProcess.serve(
-            dataDirectory: data, logs: logs, generation: generation,
+            dataDirectory: data,
+            logs: logs,
+            generation: generation,
             environment: ["SYNC_SERVER_LOG_LEVEL": "warning", "SYNC_SERVER_SYNC_PAGE_SIZE": "50"],
-            health: { port in await wire.healthy(port: port) })
+            health: { port in await wire.healthy(port: port) }
+        )
         startupTimes.append(clock.now - began)
         server = process
         board.serving(on: process.port)
@@ -233,7 +257,10 @@ private final class CrashScenario {
             if signal == SIGKILL {
                 try #require(reason == .uncaughtSignal, "round \(round): the daemon ended by \(reason), not SIGKILL")
             } else {
-                try #require(reason == .exit && status == 0, "round \(round): after SIGTERM the daemon ended by \(reason) with status \(status)")
+                try #require(
+                    reason == .exit && status == 0,
+                    "round \(round): after SIGTERM the daemon ended by \(reason) with status \(status)"
+                )
             }
             // Read after the daemon is gone: every acknowledgement published by now was sent after
             // its commit, so it must be in the store.
@@ -256,16 +283,33 @@ private final class CrashScenario {
             let verdict = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             guard verdict == ["ok"] else { return ["integrity_check says \(verdict.prefix(10))"] }
             var problems: [String] = []
-            let duplicates = try Row.fetchAll(db, sql: "SELECT replica, counter, COUNT(*) AS n FROM oplog GROUP BY replica, counter HAVING COUNT(*) > 1")
+            let duplicates = try Row.fetchAll(
+                db,
+                sql: "SELECT replica, counter, COUNT(*) AS n FROM oplog GROUP BY replica, counter HAVING COUNT(*) > 1"
+            )
             if !duplicates.isEmpty { problems.append("dots stored twice: \(duplicates.prefix(10))") }
             for (replica, acknowledged) in progress.acknowledged.sorted(by: { $0.key < $1.key }) {
-                let stored = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM oplog WHERE replica = ? AND counter BETWEEN 1 AND ?", arguments: [replica, Int64(acknowledged)]) ?? 0
+                let stored =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM oplog WHERE replica = ? AND counter BETWEEN 1 AND ?",
+                        arguments: [replica, Int64(acknowledged)]
+                    ) ?? 0
                 if stored != Int(acknowledged) {
-                    problems.append("agent \(replica) was acknowledged through \(acknowledged) but the log holds \(stored) of those")
+                    problems.append(
+                        "agent \(replica) was acknowledged through \(acknowledged) but the log holds \(stored) of those"
+                    )
                 }
-                let serverAck = try Int64.fetchOne(db, sql: "SELECT acknowledgedThrough FROM agent WHERE replica = ?", arguments: [replica]) ?? -1
+                let serverAck =
+                    try Int64.fetchOne(
+                        db,
+                        sql: "SELECT acknowledgedThrough FROM agent WHERE replica = ?",
+                        arguments: [replica]
+                    ) ?? -1
                 if serverAck < Int64(acknowledged) {
-                    problems.append("agent \(replica): the stored acknowledgement went back from \(acknowledged) to \(serverAck)")
+                    problems.append(
+                        "agent \(replica): the stored acknowledgement went back from \(acknowledged) to \(serverAck)"
+                    )
                 }
             }
             // Per agent: the log holds exactly counters 1…N, N is the agent's stored acknowledgement,
@@ -275,21 +319,36 @@ private final class CrashScenario {
                 sql: """
                     SELECT a.replica, a.acknowledgedThrough, COUNT(o.seq) AS n, IFNULL(MAX(o.counter), 0) AS top
                     FROM agent a LEFT JOIN oplog o ON o.replica = a.replica GROUP BY a.replica
-                    """)
+                    """
+            )
             for row in perReplica {
-                let replica: Int64 = row["replica"], ack: Int64 = row["acknowledgedThrough"], count: Int64 = row["n"], top: Int64 = row["top"]
+                let replica: Int64 = row["replica"]
+                let ack: Int64 = row["acknowledgedThrough"]
+                let count: Int64 = row["n"]
+                let top: Int64 = row["top"]
                 if !(count == top && top == ack) {
-                    problems.append("agent \(replica): \(count) operations stored, highest counter \(top), acknowledged through \(ack)")
+                    problems.append(
+                        "agent \(replica): \(count) operations stored, highest counter \(top), acknowledged through \(ack)"
+                    )
                 }
                 let authored = progress.authored[UInt32(replica)] ?? 0
-                if UInt64(top) > authored { problems.append("agent \(replica) authored \(authored) operations but the log has counter \(top)") }
+                if UInt64(top) > authored {
+                    problems.append("agent \(replica) authored \(authored) operations but the log has counter \(top)")
+                }
                 if let last = progress.unanswered[UInt32(replica)], UInt64(top) >= last { board.answerLost() }
             }
-            let strangers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM oplog WHERE replica != 0 AND replica NOT IN (SELECT replica FROM agent)") ?? 0
+            let strangers =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM oplog WHERE replica != 0 AND replica NOT IN (SELECT replica FROM agent)"
+                ) ?? 0
             if strangers > 0 { problems.append("\(strangers) operations from replicas nobody enrolled") }
             return problems
         }
-        try #require(problems.isEmpty, "seed \(seed), after crash \(round) of \(kills):\n\(problems.joined(separator: "\n"))")
+        try #require(
+            problems.isEmpty,
+            "seed \(seed), after crash \(round) of \(kills):\n\(problems.joined(separator: "\n"))"
+        )
     }
 
     // MARK: The end
@@ -345,12 +404,18 @@ private final class CrashScenario {
         try store.read { db in
             let verdict = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             try #require(verdict == ["ok"], "seed \(seed), final: integrity_check says \(verdict.prefix(10))")
-            let duplicates = try Row.fetchAll(db, sql: "SELECT replica, counter, COUNT(*) FROM oplog GROUP BY replica, counter HAVING COUNT(*) > 1")
+            let duplicates = try Row.fetchAll(
+                db,
+                sql: "SELECT replica, counter, COUNT(*) FROM oplog GROUP BY replica, counter HAVING COUNT(*) > 1"
+            )
             #expect(duplicates.isEmpty, "seed \(seed), final: dots stored twice: \(duplicates.prefix(10))")
 
             var log: [Dot: [Data]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT replica, counter, body FROM oplog ORDER BY seq") {
-                let dot = Dot(replica: ReplicaID(UInt32(row["replica"] as Int64)), counter: UInt64(row["counter"] as Int64))
+                let dot = Dot(
+                    replica: ReplicaID(UInt32(row["replica"] as Int64)),
+                    counter: UInt64(row["counter"] as Int64)
+                )
                 log[dot, default: []].append(row["body"])
             }
             let byReplica = Dictionary(uniqueKeysWithValues: agents.map { ($0.id, $0) })
@@ -358,7 +423,10 @@ private final class CrashScenario {
             // Every acknowledged dot is stored exactly once, with the bytes its author sent.
             for agent in agents {
                 #expect(agent.outbox.isEmpty && agent.pending == nil)
-                #expect(agent.acknowledged.count == Int(agent.replica.counter), "agent \(agent.id.rawValue): \(agent.acknowledged.count) of \(agent.replica.counter) operations acknowledged")
+                #expect(
+                    agent.acknowledged.count == Int(agent.replica.counter),
+                    "agent \(agent.id.rawValue): \(agent.acknowledged.count) of \(agent.replica.counter) operations acknowledged"
+                )
                 var missing: [Dot] = []
                 var twice: [Dot] = []
                 var altered: [Dot] = []
@@ -368,14 +436,25 @@ private final class CrashScenario {
                         continue
                     }
                     if bodies.count != 1 { twice.append(dot) }
-                    if bodies.first != (try? CanonicalJSON.encode(agent.authored[Int(dot.counter) - 1])) { altered.append(dot) }
+                    if bodies.first != (try? CanonicalJSON.encode(agent.authored[Int(dot.counter) - 1])) {
+                        altered.append(dot)
+                    }
                 }
                 #expect(missing.isEmpty, "seed \(seed): acknowledged but lost: \(missing.prefix(20))")
                 #expect(twice.isEmpty, "seed \(seed): stored more than once: \(twice.prefix(20))")
-                #expect(altered.isEmpty, "seed \(seed): stored differently from what the agent sent: \(altered.prefix(20))")
-                let serverAck = try Int64.fetchOne(db, sql: "SELECT acknowledgedThrough FROM agent WHERE replica = ?", arguments: [agent.id.rawValue])
-                #expect(serverAck == Int64(agent.acknowledgedThrough) && agent.acknowledgedThrough == agent.replica.counter,
-                        "agent \(agent.id.rawValue): the server acknowledged through \(serverAck ?? -1), the agent saw \(agent.acknowledgedThrough) of \(agent.replica.counter)")
+                #expect(
+                    altered.isEmpty,
+                    "seed \(seed): stored differently from what the agent sent: \(altered.prefix(20))"
+                )
+                let serverAck = try Int64.fetchOne(
+                    db,
+                    sql: "SELECT acknowledgedThrough FROM agent WHERE replica = ?",
+                    arguments: [agent.id.rawValue]
+                )
+                #expect(
+                    serverAck == Int64(agent.acknowledgedThrough) && agent.acknowledgedThrough == agent.replica.counter,
+                    "agent \(agent.id.rawValue): the server acknowledged through \(serverAck ?? -1), the agent saw \(agent.acknowledgedThrough) of \(agent.replica.counter)"
+                )
             }
 
             // No dot that nobody authored: agents' dots were all sent by them; the server's own are registrations.
@@ -398,19 +477,31 @@ private final class CrashScenario {
             let numbers = registrations.compactMap { $0.first?.event.registryNumber }
             #expect(Set(numbers).count == numbers.count, "registry numbers are unique")
             let serverDots = log.keys.filter { $0.replica == .server }.count
-            #expect(serverDots == incidents.count, "the server authored \(serverDots) operations for \(incidents.count) incidents")
+            #expect(
+                serverDots == incidents.count,
+                "the server authored \(serverDots) operations for \(incidents.count) incidents"
+            )
 
             // Every agent holds exactly the server's state of every record in its scope.
             for agent in agents {
                 let scope = states.filter { agent.grid == "c-1-1" ? $0.value.g2 == "c-1-1" : $0.value.g4 == agent.grid }
-                #expect(agent.replica.waiting.isEmpty, "agent \(agent.id.rawValue) still waits on \(agent.replica.waiting.count) records")
-                #expect(Set(agent.replica.records.keys) == Set(scope.keys), "agent \(agent.id.rawValue) holds \(agent.replica.records.count) records, its scope \(scope.count)")
+                #expect(
+                    agent.replica.waiting.isEmpty,
+                    "agent \(agent.id.rawValue) still waits on \(agent.replica.waiting.count) records"
+                )
+                #expect(
+                    Set(agent.replica.records.keys) == Set(scope.keys),
+                    "agent \(agent.id.rawValue) holds \(agent.replica.records.count) records, its scope \(scope.count)"
+                )
                 var differing: [RecordKey] = []
                 for (key, entry) in scope {
                     let mine = try agent.replica.records[key].map { try CanonicalJSON.encode($0) }
                     if mine != (try CanonicalJSON.encode(entry.state)) { differing.append(key) }
                 }
-                #expect(differing.isEmpty, "seed \(seed): agent \(agent.id.rawValue) differs from the server on \(differing.count) records, e.g. \(differing.sorted().prefix(3))")
+                #expect(
+                    differing.isEmpty,
+                    "seed \(seed): agent \(agent.id.rawValue) differs from the server on \(differing.count) records, e.g. \(differing.sorted().prefix(3))"
+                )
             }
         }
     }
@@ -529,7 +620,9 @@ private struct CrashAgent: Sendable {
                 board.answered()
                 board.report(agent.accept(answer))
                 board.acknowledged(agent.id, through: agent.acknowledgedThrough)
-                if !answer.hasMore { try? await Task.sleep(for: .milliseconds(Int.random(in: 0...8, using: &agent.random))) }
+                if !answer.hasMore {
+                    try? await Task.sleep(for: .milliseconds(Int.random(in: 0...8, using: &agent.random)))
+                }
             case .unavailable:
                 board.unavailable()
                 try? await Task.sleep(for: .milliseconds(10))
@@ -549,17 +642,32 @@ private struct CrashAgent: Sendable {
             let home = grid == "c-1-1" ? (Bool.random(using: &random) ? "c-1-1-1-1" : "c-1-1-1-2") : grid
             if roll < 6 {
                 let key = RecordKey(type: .incident, id: RecordID.make(nowMilliseconds: now, using: &random))
-                write(.create(["gridId": .string(home), "category": .string("dispute"), "summary": .string("邻里纠纷 \(replica.counter + 1)")]), to: key, now: now)
+                write(
+                    .create([
+                        "gridId": .string(home), "category": .string("dispute"),
+                        "summary": .string("邻里纠纷 \(replica.counter + 1)"),
+                    ]),
+                    to: key,
+                    now: now
+                )
             } else if roll < 35 || households.isEmpty {
                 let key = RecordKey(type: .household, id: RecordID.make(nowMilliseconds: now, using: &random))
                 write(
-                    .create(["gridId": .string(home), "address": .string("一组\(replica.counter + 1)号"), "headName": .string("包测试")]),
-                    to: key, now: now)
+                    .create([
+                        "gridId": .string(home), "address": .string("一组\(replica.counter + 1)号"),
+                        "headName": .string("包测试"),
+                    ]),
+                    to: key,
+                    now: now
+                )
             } else {
                 let key = households[Int.random(in: 0..<households.count, using: &random)]
                 var fields: [String: FieldValue] = [:]
                 switch Int.random(in: 0..<4, using: &random) {
-                case 0: fields["phone"] = .string("138\(String(format: "%08d", Int.random(in: 0..<100_000_000, using: &random)))")
+                case 0:
+                    fields["phone"] = .string(
+                        "138\(String(format: "%08d", Int.random(in: 0..<100_000_000, using: &random)))"
+                    )
                 case 1: fields["status"] = .string(Bool.random(using: &random) ? "active" : "movedAway")
                 case 2: fields["verifiedBy"] = .string("网格员\(id.rawValue)")
                 default: fields["note"] = .string("备注 \(id.rawValue):\(replica.counter + 1)")
@@ -599,7 +707,9 @@ private struct CrashAgent: Sendable {
         let name = "agent \(id.rawValue), batch \(batch.batchId)"
         let expected = max(acknowledgedThrough, batch.operations.last?.dot.counter ?? 0)
         if answer.acknowledgedThrough != expected {
-            problems.append("\(name): acknowledged through \(answer.acknowledgedThrough), expected \(expected) (before: \(acknowledgedThrough))")
+            problems.append(
+                "\(name): acknowledged through \(answer.acknowledgedThrough), expected \(expected) (before: \(acknowledgedThrough))"
+            )
         }
         if answer.cursor < batch.cursor {
             problems.append("\(name): the cursor went back from \(batch.cursor) to \(answer.cursor)")
@@ -636,7 +746,9 @@ private struct CrashWire: Sendable {
 
     func sync(_ request: SyncRequest, token: String, port: Int) async -> ExchangeOutcome {
         let body: Data
-        do { body = Gzip.compress(try CanonicalJSON.encode(request)) } catch { return .refused(0, "cannot encode the request: \(error)") }
+        do { body = Gzip.compress(try CanonicalJSON.encode(request)) } catch {
+            return .refused(0, "cannot encode the request: \(error)")
+        }
         var call = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/sync")
         call.method = .POST
         call.headers.add(name: "Content-Type", value: "application/json")
@@ -666,7 +778,9 @@ private struct CrashWire: Sendable {
         call.headers.add(name: "Accept-Encoding", value: "gzip")
         call.headers.add(name: "Authorization", value: "Bearer \(token)")
         let (status, data) = try await send(call)
-        guard status == 200 else { throw ServerProcessError("snapshot answered \(status): \(String(decoding: data, as: UTF8.self))") }
+        guard status == 200 else {
+            throw ServerProcessError("snapshot answered \(status): \(String(decoding: data, as: UTF8.self))")
+        }
         return try CanonicalJSON.decode(SnapshotPage.self, from: data)
     }
 
@@ -681,7 +795,9 @@ private struct CrashWire: Sendable {
         let response = try await http.execute(call, timeout: deadline)
         let buffer = try await response.body.collect(upTo: 256 << 20)
         let data = Data(buffer.readableBytesView)
-        let inflated = response.headers.first(name: "Content-Encoding")?.lowercased() == "gzip" ? try Gzip.decompress(data, limit: 1 << 30) : data
+        let inflated =
+            response.headers.first(name: "Content-Encoding")?.lowercased() == "gzip"
+            ? try Gzip.decompress(data, limit: 1 << 30) : data
         return (response.status.code, inflated)
     }
 }

@@ -22,7 +22,12 @@ import Testing
         let fixture = try ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            let response = try await client.executeRequest(uri: "/health", method: .get, headers: Wire.headers(token: nil, gzip: false), body: nil)
+            let response = try await client.executeRequest(
+                uri: "/health",
+                method: .get,
+                headers: Wire.headers(token: nil, gzip: false),
+                body: nil
+            )
             #expect(response.status == .ok)
             #expect(response.headers[.contentEncoding] == "gzip")
             #expect(String(decoding: try Wire.body(of: response), as: UTF8.self) == #"{"status":"ok"}"#)
@@ -57,7 +62,12 @@ import Testing
         let fixture = try ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            let refused = try await client.executeRequest(uri: "/v1/sync", method: .post, headers: Wire.headers(token: "not-a-token"), body: nil)
+            let refused = try await client.executeRequest(
+                uri: "/v1/sync",
+                method: .post,
+                headers: Wire.headers(token: "not-a-token"),
+                body: nil
+            )
             #expect(refused.status == .unauthorized)
             let metrics = try await Self.metrics(client)
             #expect(metrics.contains(#"gridsync_http_errors_total{code="unauthorized"} 1"#))
@@ -70,11 +80,29 @@ import Testing
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             _ = try fixture.enroll(grid: "c-1-2")
-            let (agent, token) = try fixture.database.enroll(gridId: "c-1-1-1-1", name: "一组网格员", actor: "test", now: fixture.clock.now)
-            let response = try await client.executeRequest(uri: "/v1/enroll", method: .post, headers: Wire.headers(token: token, gzip: false), body: nil)
+            let (agent, token) = try fixture.database.enroll(
+                gridId: "c-1-1-1-1",
+                name: "一组网格员",
+                actor: "test",
+                now: fixture.clock.now
+            )
+            let response = try await client.executeRequest(
+                uri: "/v1/enroll",
+                method: .post,
+                headers: Wire.headers(token: token, gzip: false),
+                body: nil
+            )
             #expect(response.status == .ok)
             let answer = try Wire.decode(EnrollResponse.self, from: response)
-            #expect(answer == EnrollResponse(replica: agent.replica, gridId: "c-1-1-1-1", agentName: "一组网格员", serverTime: fixture.clock.now))
+            #expect(
+                answer
+                    == EnrollResponse(
+                        replica: agent.replica,
+                        gridId: "c-1-1-1-1",
+                        agentName: "一组网格员",
+                        serverTime: fixture.clock.now
+                    )
+            )
             #expect(answer.replica == ReplicaID(2), "replicas are numbered in enrollment order")
             #expect(answer.protocolVersion == 1)
         }
@@ -85,9 +113,17 @@ import Testing
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let agent = try fixture.enroll(grid: "c-1-2", snapshotTaken: false)
-            let response = try await client.executeRequest(uri: "/v1/enroll", method: .post, headers: Wire.headers(token: agent.token, gzip: false), body: nil)
+            let response = try await client.executeRequest(
+                uri: "/v1/enroll",
+                method: .post,
+                headers: Wire.headers(token: agent.token, gzip: false),
+                body: nil
+            )
             #expect(response.status == .ok)
-            #expect(try fixture.stored(agent).resyncRequestedAt != nil, "enrolling does not count as taking the snapshot")
+            #expect(
+                try fixture.stored(agent).resyncRequestedAt != nil,
+                "enrolling does not count as taking the snapshot"
+            )
         }
     }
 
@@ -98,7 +134,12 @@ import Testing
             let agent = try fixture.enroll(grid: "c-1-2")
             try fixture.database.revoke(agent.id, reason: "laptop stolen", actor: "test", now: fixture.clock.now)
             for token in [agent.token, "unknown", nil] {
-                let response = try await client.executeRequest(uri: "/v1/enroll", method: .post, headers: Wire.headers(token: token, gzip: false), body: nil)
+                let response = try await client.executeRequest(
+                    uri: "/v1/enroll",
+                    method: .post,
+                    headers: Wire.headers(token: token, gzip: false),
+                    body: nil
+                )
                 #expect(response.status == .unauthorized)
                 #expect(try Wire.decode(ErrorBody.self, from: response).code == .unauthorized)
             }

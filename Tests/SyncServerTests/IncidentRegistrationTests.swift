@@ -10,7 +10,9 @@ import Testing
 @Suite struct IncidentRegistrationTests {
     /// The registry numbers of the register events of `record` in `replica`.
     static func registryNumbers(of record: RecordKey, in agent: TestAgent) -> [String] {
-        (agent.replica.records[record]?.events ?? []).filter { $0.event.action == .register }.compactMap(\.event.registryNumber)
+        (agent.replica.records[record]?.events ?? []).filter { $0.event.action == .register }.compactMap(
+            \.event.registryNumber
+        )
     }
 
     @Test func aNewIncidentGetsARegistryNumberOnItsFirstSync() async throws {
@@ -25,7 +27,10 @@ import Testing
             #expect(register.dot == Dot(replica: .server, counter: 1), "authored by the server, replica 0")
             #expect(register.record == incident)
             #expect(register.payload == .event(IncidentEvent(action: .register, registryNumber: "FM-20261129-000001")))
-            #expect(Self.registryNumbers(of: incident, in: reporter) == ["FM-20261129-000001"], "the reporter pulls the register event")
+            #expect(
+                Self.registryNumbers(of: incident, in: reporter) == ["FM-20261129-000001"],
+                "the reporter pulls the register event"
+            )
             #expect(reporter.replica.records[incident] == (try fixture.storedRecord(incident)))
         }
     }
@@ -61,7 +66,10 @@ import Testing
 
             #expect(Self.registryNumbers(of: a, in: first) == ["FM-20261129-000001"])
             #expect(Self.registryNumbers(of: b, in: first) == ["FM-20261129-000002"])
-            #expect(Self.registryNumbers(of: c, in: second) == ["FM-20261129-000003"], "one sequence for the whole county")
+            #expect(
+                Self.registryNumbers(of: c, in: second) == ["FM-20261129-000003"],
+                "one sequence for the whole county"
+            )
             #expect(Self.registryNumbers(of: d, in: second) == ["FM-20261130-000001"])
         }
     }
@@ -134,7 +142,11 @@ import Testing
             let incident = reporter.reportIncident()
             try await client.sync(&reporter)
             let answer = try await client.sync(&township)
-            #expect(answer.operations.map(\.dot) == [Dot(replica: reporter.id, counter: 1), Dot(replica: .server, counter: 1)])
+            #expect(
+                answer.operations.map(\.dot) == [
+                    Dot(replica: reporter.id, counter: 1), Dot(replica: .server, counter: 1),
+                ]
+            )
             #expect(township.replica.records[incident] == reporter.replica.records[incident])
         }
     }
@@ -147,7 +159,8 @@ import Testing
             agent.addHousehold()
             agent.write(
                 .log(["gridId": .string("c-1-1-1-1"), "date": .string("2026-11-29"), "text": .string("走访5户")]),
-                to: RecordKey(type: .workLog, id: RecordID.make(nowMilliseconds: fixture.clock.now)))
+                to: RecordKey(type: .workLog, id: RecordID.make(nowMilliseconds: fixture.clock.now))
+            )
             let answer = try await client.sync(&agent)
             #expect(answer.acknowledgedThrough == 2)
             #expect(answer.operations.isEmpty)

@@ -36,7 +36,13 @@ import Testing
         defer { fixture.remove() }
         try await fixture.application().test(.live) { client in
             var agent = try fixture.enroll(grid: "c-1-1-1-1")
-            try await client.expectRefusal(.payloadTooLarge, .contentTooLarge, token: agent.token, body: ByteBuffer(bytes: RefusalTests.gzipBomb), fixture: fixture)
+            try await client.expectRefusal(
+                .payloadTooLarge,
+                .contentTooLarge,
+                token: agent.token,
+                body: ByteBuffer(bytes: RefusalTests.gzipBomb),
+                fixture: fixture
+            )
             agent.addHousehold()
             #expect(try await client.sync(&agent).acknowledgedThrough == 1, "the next request is served")
         }

@@ -39,8 +39,13 @@ import Testing
                 .create([
                     "gridId": .string("c-1-1-1-1"), "address": .string("一组7号"), "headName": .string(Self.headName),
                     "phone": .string(Self.householdPhone),
-                ]), to: household)
-            let resident = agent.addResident(name: Self.name, ["idNumber": .string(Self.idNumber), "householdId": .string(household.id)])
+                ]),
+                to: household
+            )
+            let resident = agent.addResident(
+                name: Self.name,
+                ["idNumber": .string(Self.idNumber), "householdId": .string(household.id)]
+            )
             agent.write(.add(field: "phones", element: Self.phone), to: resident)
             try await client.sync(&agent)
             try await client.sync(&reader)
@@ -78,7 +83,11 @@ import Testing
             agent.write(.add(field: "phones", element: Self.phone), to: resident)
             try await client.sync(&agent)
             let audit = try await fixture.database.writer.read { db in
-                try String.fetchAll(db, sql: "SELECT actor || ' ' || action || ' ' || IFNULL(subject, '') || ' ' || IFNULL(detail, '') FROM audit")
+                try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT actor || ' ' || action || ' ' || IFNULL(subject, '') || ' ' || IFNULL(detail, '') FROM audit"
+                )
             }
             #expect(audit.contains { $0.contains("push") }, "the push is in the audit trail")
             #expect(audit.allSatisfy { row in !Self.secrets.contains { row.contains($0) } })

@@ -63,7 +63,10 @@ import Testing
             #expect(first.operations == again.operations)
             #expect(first.cursor == again.cursor)
             #expect(first.operations.map(\.dot.counter) == [4, 5, 6])
-            #expect(try fixture.stored(reader).cursor == 3, "the server records the cursor the agent committed, not the one it was offered")
+            #expect(
+                try fixture.stored(reader).cursor == 3,
+                "the server records the cursor the agent committed, not the one it was offered"
+            )
         }
     }
 

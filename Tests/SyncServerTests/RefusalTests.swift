@@ -29,7 +29,13 @@ import Testing
             let agent = try await Self.seededAgent(fixture, client)
             var generator = SplitMix64(seed: 7)
             let noise = (0..<512).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-            try await client.expectRefusal(.malformedBody, .badRequest, token: agent.token, body: ByteBuffer(bytes: noise), fixture: fixture)
+            try await client.expectRefusal(
+                .malformedBody,
+                .badRequest,
+                token: agent.token,
+                body: ByteBuffer(bytes: noise),
+                fixture: fixture
+            )
         }
     }
 
@@ -41,7 +47,13 @@ import Testing
             agent.addHousehold()
             let whole = try Wire.gzipJSON(agent.request())
             let half = whole.getSlice(at: 0, length: whole.readableBytes / 2)!
-            let error = try await client.expectRefusal(.malformedBody, .badRequest, token: agent.token, body: half, fixture: fixture)
+            let error = try await client.expectRefusal(
+                .malformedBody,
+                .badRequest,
+                token: agent.token,
+                body: half,
+                fixture: fixture
+            )
             #expect(error?.message.contains("cut short") == true)
             #expect(try fixture.stored(agent).acknowledgedThrough == 1)
         }
@@ -53,7 +65,13 @@ import Testing
         try await fixture.application().test(.router) { client in
             let agent = try await Self.seededAgent(fixture, client)
             let body = ByteBuffer(bytes: Gzip.compress(Data("this is not JSON".utf8)))
-            try await client.expectRefusal(.malformedBody, .badRequest, token: agent.token, body: body, fixture: fixture)
+            try await client.expectRefusal(
+                .malformedBody,
+                .badRequest,
+                token: agent.token,
+                body: body,
+                fixture: fixture
+            )
         }
     }
 
@@ -62,7 +80,14 @@ import Testing
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let agent = try await Self.seededAgent(fixture, client)
-            try await client.expectRefusal(.malformedBody, .badRequest, token: agent.token, body: ByteBuffer(string: "{"), gzip: false, fixture: fixture)
+            try await client.expectRefusal(
+                .malformedBody,
+                .badRequest,
+                token: agent.token,
+                body: ByteBuffer(string: "{"),
+                gzip: false,
+                fixture: fixture
+            )
         }
     }
 
@@ -71,9 +96,17 @@ import Testing
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let agent = try await Self.seededAgent(fixture, client)
-            for json in [#"{"batchId":"b"}"#, #"[]"#, #"{"batchId":"b","cursor":-1,"operations":[],"protocolVersion":1}"#] {
+            for json in [
+                #"{"batchId":"b"}"#, #"[]"#, #"{"batchId":"b","cursor":-1,"operations":[],"protocolVersion":1}"#,
+            ] {
                 let body = ByteBuffer(bytes: Gzip.compress(Data(json.utf8)))
-                try await client.expectRefusal(.malformedBody, .badRequest, token: agent.token, body: body, fixture: fixture)
+                try await client.expectRefusal(
+                    .malformedBody,
+                    .badRequest,
+                    token: agent.token,
+                    body: body,
+                    fixture: fixture
+                )
             }
         }
     }
@@ -85,7 +118,12 @@ import Testing
             var agent = try await Self.seededAgent(fixture, client)
             agent.addHousehold()
             let body = ByteBuffer(bytes: try CanonicalJSON.encode(agent.request()))
-            let response = try await client.executeRequest(uri: "/v1/sync", method: .post, headers: Wire.headers(token: agent.token, gzip: false), body: body)
+            let response = try await client.executeRequest(
+                uri: "/v1/sync",
+                method: .post,
+                headers: Wire.headers(token: agent.token, gzip: false),
+                body: body
+            )
             #expect(response.status == .ok)
             #expect(try Wire.decode(SyncResponse.self, from: response).acknowledgedThrough == 2)
         }
@@ -110,8 +148,17 @@ import Testing
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
             agent.addHousehold()
-            let body = try Wire.gzipJSON(agent.request(), replacing: [#""kind":"create""#: #""colour":"red","kind":"create""#])
-            let error = try await client.expectRefusal(.unknownField, .badRequest, token: agent.token, body: body, fixture: fixture)
+            let body = try Wire.gzipJSON(
+                agent.request(),
+                replacing: [#""kind":"create""#: #""colour":"red","kind":"create""#]
+            )
+            let error = try await client.expectRefusal(
+                .unknownField,
+                .badRequest,
+                token: agent.token,
+                body: body,
+                fixture: fixture
+            )
             #expect(error?.message.contains("colour") == true)
         }
     }
@@ -123,7 +170,10 @@ import Testing
             var agent = try await Self.seededAgent(fixture, client)
             let household = try #require(agent.replica.records.keys.first)
             agent.write(.tombstone, to: household)
-            let body = try Wire.gzipJSON(agent.request(), replacing: [#""kind":"tombstone""#: #""element":"x","kind":"tombstone""#])
+            let body = try Wire.gzipJSON(
+                agent.request(),
+                replacing: [#""kind":"tombstone""#: #""element":"x","kind":"tombstone""#]
+            )
             try await client.expectRefusal(.unknownField, .badRequest, token: agent.token, body: body, fixture: fixture)
         }
     }
@@ -149,7 +199,10 @@ import Testing
             let incident = agent.reportIncident()
             try await client.sync(&agent)
             agent.write(.event(IncidentEvent(action: .comment, note: "已电话联系")), to: incident)
-            let body = try Wire.gzipJSON(agent.request(), replacing: [#""action":"comment""#: #""action":"comment","mood":"calm""#])
+            let body = try Wire.gzipJSON(
+                agent.request(),
+                replacing: [#""action":"comment""#: #""action":"comment","mood":"calm""#]
+            )
             try await client.expectRefusal(.unknownField, .badRequest, token: agent.token, body: body, fixture: fixture)
         }
     }
@@ -189,7 +242,12 @@ import Testing
             let wrong: Character = right == "1" ? "2" : "1"
             agent.addResident(["idNumber": .string(first17 + String(wrong))])
             let operation = try #require(agent.outbox.last)
-            let error = try await client.expectRefusal(.invalidValue, .unprocessableContent, for: agent, fixture: fixture)
+            let error = try await client.expectRefusal(
+                .invalidValue,
+                .unprocessableContent,
+                for: agent,
+                fixture: fixture
+            )
             #expect(error?.dots == [operation.dot])
             #expect(error?.message.contains("idNumber") == true)
             #expect(error?.message.contains(first17) == false, "the refusal does not echo the ID number")
@@ -203,7 +261,12 @@ import Testing
             var agent = try await Self.seededAgent(fixture, client)
             agent.addHousehold(in: "c-9-9-9-9")
             let operation = try #require(agent.outbox.last)
-            let error = try await client.expectRefusal(.invalidValue, .unprocessableContent, for: agent, fixture: fixture)
+            let error = try await client.expectRefusal(
+                .invalidValue,
+                .unprocessableContent,
+                for: agent,
+                fixture: fixture
+            )
             #expect(error?.dots == [operation.dot])
             #expect(error?.message.contains("c-9-9-9-9") == true)
         }
@@ -216,7 +279,12 @@ import Testing
             var agent = try await Self.seededAgent(fixture, client)
             let household = try #require(agent.replica.records.keys.first)
             let operation = agent.write(.set(["gridId": .string("c-9-9-9-9")]), to: household)
-            let error = try await client.expectRefusal(.invalidValue, .unprocessableContent, for: agent, fixture: fixture)
+            let error = try await client.expectRefusal(
+                .invalidValue,
+                .unprocessableContent,
+                for: agent,
+                fixture: fixture
+            )
             #expect(error?.dots == [operation.dot])
         }
     }
@@ -255,10 +323,17 @@ import Testing
             agent.addHousehold(address: "一组2号")
             let ahead = fixture.clock.now + 301_000
             let household = RecordKey(type: .household, id: RecordID.make(nowMilliseconds: ahead))
-            let drifted = agent.write(.create(["gridId": .string("c-1-1-1-1"), "address": .string("一组3号"), "headName": .string("包未来")]), to: household, at: ahead)
+            let drifted = agent.write(
+                .create(["gridId": .string("c-1-1-1-1"), "address": .string("一组3号"), "headName": .string("包未来")]),
+                to: household,
+                at: ahead
+            )
             let error = try await client.expectRefusal(.clockDrift, .unprocessableContent, for: agent, fixture: fixture)
             #expect(error?.dots == [drifted.dot], "only the drifted operation is named")
-            #expect(try fixture.stored(agent).acknowledgedThrough == 1, "the good operation before it is not stored either")
+            #expect(
+                try fixture.stored(agent).acknowledgedThrough == 1,
+                "the good operation before it is not stored either"
+            )
         }
     }
 
@@ -297,7 +372,13 @@ import Testing
             for index in 0..<60 { agent.addHousehold(address: "一组\(index)号 \(UUID().uuidString)") }
             let body = try Wire.gzipJSON(agent.request())
             try #require(body.readableBytes > 2048)
-            try await client.expectRefusal(.payloadTooLarge, .contentTooLarge, token: agent.token, body: body, fixture: fixture)
+            try await client.expectRefusal(
+                .payloadTooLarge,
+                .contentTooLarge,
+                token: agent.token,
+                body: body,
+                fixture: fixture
+            )
         }
     }
 
@@ -309,7 +390,14 @@ import Testing
             for index in 0..<60 { agent.addHousehold(address: "一组\(index)号") }
             let body = ByteBuffer(bytes: try CanonicalJSON.encode(agent.request()))
             try #require(body.readableBytes > 4096)
-            try await client.expectRefusal(.payloadTooLarge, .contentTooLarge, token: agent.token, body: body, gzip: false, fixture: fixture)
+            try await client.expectRefusal(
+                .payloadTooLarge,
+                .contentTooLarge,
+                token: agent.token,
+                body: body,
+                gzip: false,
+                fixture: fixture
+            )
         }
     }
 
@@ -321,7 +409,13 @@ import Testing
         try await fixture.application().test(.router) { client in
             let agent = try await Self.seededAgent(fixture, client)
             let start = ContinuousClock.now
-            try await client.expectRefusal(.payloadTooLarge, .contentTooLarge, token: agent.token, body: bomb, fixture: fixture)
+            try await client.expectRefusal(
+                .payloadTooLarge,
+                .contentTooLarge,
+                token: agent.token,
+                body: bomb,
+                fixture: fixture
+            )
             #expect(ContinuousClock.now - start < .seconds(2), "inflating stops at the limit")
         }
     }
@@ -338,7 +432,13 @@ import Testing
             var agent = try await Self.seededAgent(fixture, client)
             agent.addHousehold()
             let body = try Wire.gzipJSON(agent.request())
-            try await client.expectRefusal(.unauthorized, .unauthorized, token: AgentToken.make(), body: body, fixture: fixture)
+            try await client.expectRefusal(
+                .unauthorized,
+                .unauthorized,
+                token: AgentToken.make(),
+                body: body,
+                fixture: fixture
+            )
         }
     }
 
@@ -348,7 +448,13 @@ import Testing
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
             agent.addHousehold()
-            try await client.expectRefusal(.unauthorized, .unauthorized, token: nil, body: try Wire.gzipJSON(agent.request()), fixture: fixture)
+            try await client.expectRefusal(
+                .unauthorized,
+                .unauthorized,
+                token: nil,
+                body: try Wire.gzipJSON(agent.request()),
+                fixture: fixture
+            )
         }
     }
 
@@ -361,7 +467,12 @@ import Testing
             var headers = Wire.headers(token: nil)
             headers[.authorization] = "Basic \(agent.token)"
             let before = try fixture.storeState()
-            let response = try await client.executeRequest(uri: "/v1/sync", method: .post, headers: headers, body: try Wire.gzipJSON(agent.request()))
+            let response = try await client.executeRequest(
+                uri: "/v1/sync",
+                method: .post,
+                headers: headers,
+                body: try Wire.gzipJSON(agent.request())
+            )
             #expect(response.status == .unauthorized)
             #expect(try fixture.storeState() == before)
         }
@@ -414,9 +525,16 @@ import Testing
             var other = try fixture.enroll(grid: "c-1-1-1-1")
             let foreign = other.write(
                 .create(["gridId": .string("c-1-1-1-1"), "address": .string("一组9号"), "headName": .string("包他人")]),
-                to: RecordKey(type: .household, id: RecordID.make(nowMilliseconds: fixture.clock.now)))
+                to: RecordKey(type: .household, id: RecordID.make(nowMilliseconds: fixture.clock.now))
+            )
             let body = try Wire.gzipJSON(SyncRequest(batchId: "foreign", cursor: agent.cursor, operations: [foreign]))
-            let error = try await client.expectRefusal(.invalidValue, .unprocessableContent, token: agent.token, body: body, fixture: fixture)
+            let error = try await client.expectRefusal(
+                .invalidValue,
+                .unprocessableContent,
+                token: agent.token,
+                body: body,
+                fixture: fixture
+            )
             #expect(error?.dots == [foreign.dot])
         }
     }
@@ -428,8 +546,16 @@ import Testing
             var agent = try await Self.seededAgent(fixture, client)
             let incident = agent.reportIncident()
             try await client.sync(&agent)
-            let forged = agent.write(.event(IncidentEvent(action: .register, registryNumber: "FM-20261129-999999")), to: incident)
-            let error = try await client.expectRefusal(.invalidValue, .unprocessableContent, for: agent, fixture: fixture)
+            let forged = agent.write(
+                .event(IncidentEvent(action: .register, registryNumber: "FM-20261129-999999")),
+                to: incident
+            )
+            let error = try await client.expectRefusal(
+                .invalidValue,
+                .unprocessableContent,
+                for: agent,
+                fixture: fixture
+            )
             #expect(error?.dots == [forged.dot])
         }
     }
@@ -442,7 +568,13 @@ import Testing
             agent.addHousehold()
             var request = agent.request()
             request.protocolVersion = 2
-            let error = try await client.expectRefusal(.unsupportedVersion, .badRequest, token: agent.token, body: try Wire.gzipJSON(request), fixture: fixture)
+            let error = try await client.expectRefusal(
+                .unsupportedVersion,
+                .badRequest,
+                token: agent.token,
+                body: try Wire.gzipJSON(request),
+                fixture: fixture
+            )
             #expect(error?.dots == nil)
         }
     }

@@ -54,7 +54,10 @@ import Testing
             for _ in 0..<3 { author.addHousehold() }
             try await client.sync(&author)
             try await client.sync(&author)
-            let dropped = try await fixture.database.compact(retentionMilliseconds: 90 * Self.day, now: fixture.clock.now)
+            let dropped = try await fixture.database.compact(
+                retentionMilliseconds: 90 * Self.day,
+                now: fixture.clock.now
+            )
             #expect(dropped == 0, "the reader has not pulled anything yet")
             try await client.syncFully(&reader)
             #expect(reader.replica.records.count == 3)
@@ -68,7 +71,12 @@ import Testing
             var agent = try fixture.enroll(grid: "c-1-1-1-1")
             agent.addHousehold()
             try await client.sync(&agent)
-            try fixture.database.requestResync(of: agent.id, reason: "网格调整 grid moved", actor: "operator", now: fixture.clock.now)
+            try fixture.database.requestResync(
+                of: agent.id,
+                reason: "网格调整 grid moved",
+                actor: "operator",
+                now: fixture.clock.now
+            )
             agent.addHousehold()
             let error = try await client.expectRefusal(.resyncRequired, .conflict, for: agent, fixture: fixture)
             #expect(error?.message.contains("网格调整 grid moved") == true)
@@ -83,7 +91,12 @@ import Testing
             var agent = try fixture.enroll(grid: "c-1-1-1-1")
             agent.addHousehold()
             try await client.sync(&agent)
-            try fixture.database.requestResync(of: agent.id, reason: "grid moved", actor: "operator", now: fixture.clock.now)
+            try fixture.database.requestResync(
+                of: agent.id,
+                reason: "grid moved",
+                actor: "operator",
+                now: fixture.clock.now
+            )
             let unsynced = agent.addHousehold()
             try await client.expectRefusal(.resyncRequired, .conflict, for: agent, fixture: fixture)
 
@@ -103,10 +116,24 @@ import Testing
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let agent = try fixture.enroll(grid: "c-1-1-1-1")
-            try fixture.database.requestResync(of: agent.id, reason: "grid moved", actor: "operator", now: fixture.clock.now)
+            try fixture.database.requestResync(
+                of: agent.id,
+                reason: "grid moved",
+                actor: "operator",
+                now: fixture.clock.now
+            )
             _ = try await client.snapshot(token: agent.token)
-            #expect(try fixture.count("SELECT COUNT(*) FROM audit WHERE action = 'agents.resync' AND actor = 'operator' AND detail = 'grid moved'") == 1)
-            #expect(try fixture.count("SELECT COUNT(*) FROM audit WHERE action = 'snapshot' AND actor = ?", ["agent:\(agent.id.rawValue)"]) == 1)
+            #expect(
+                try fixture.count(
+                    "SELECT COUNT(*) FROM audit WHERE action = 'agents.resync' AND actor = 'operator' AND detail = 'grid moved'"
+                ) == 1
+            )
+            #expect(
+                try fixture.count(
+                    "SELECT COUNT(*) FROM audit WHERE action = 'snapshot' AND actor = ?",
+                    ["agent:\(agent.id.rawValue)"]
+                ) == 1
+            )
         }
     }
 
@@ -131,7 +158,9 @@ import Testing
             for _ in 0..<3 { author.addHousehold() }
             try await client.sync(&author)
             fixture.clock.advance(by: 2 * Self.day)
-            try #require(try await fixture.database.compact(retentionMilliseconds: Self.day, now: fixture.clock.now) == 3)
+            try #require(
+                try await fixture.database.compact(retentionMilliseconds: Self.day, now: fixture.clock.now) == 3
+            )
             try #require(try fixture.count("SELECT COUNT(*) FROM oplog") == 0)
 
             var newcomer = try fixture.enroll(grid: "c-1-1", snapshotTaken: false)

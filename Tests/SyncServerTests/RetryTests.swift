@@ -28,7 +28,12 @@ import Testing
                 #expect(try fixture.stored(agent).acknowledgedThrough == 4)
                 #expect(try fixture.count("SELECT COUNT(*) FROM oplog WHERE replica = ?", [agent.id.rawValue]) == 4)
                 for counter in 1...4 {
-                    #expect(try fixture.count("SELECT COUNT(*) FROM oplog WHERE replica = ? AND counter = ?", [agent.id.rawValue, counter]) == 1)
+                    #expect(
+                        try fixture.count(
+                            "SELECT COUNT(*) FROM oplog WHERE replica = ? AND counter = ?",
+                            [agent.id.rawValue, counter]
+                        ) == 1
+                    )
                 }
                 states.append(try fixture.storeState())
             }

@@ -8,7 +8,9 @@ import Testing
 /// Settings come from flags, then `SYNC_SERVER_*` variables, then the JSON file, then defaults.
 @Suite struct ServerSettingsTests {
     func file(_ json: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gridsync-settings-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gridsync-settings-\(UUID().uuidString).json"
+        ).path
         try json.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -19,10 +21,16 @@ import Testing
     }
 
     @Test func flagsBeatEnvironmentWhichBeatsTheFile() async throws {
-        let path = try file(#"{"http": {"port": 7001, "host": "0.0.0.0"}, "data": "/from/file", "oplog": {"retentionDays": 30}}"#)
+        let path = try file(
+            #"{"http": {"port": 7001, "host": "0.0.0.0"}, "data": "/from/file", "oplog": {"retentionDays": 30}}"#
+        )
         defer { try? FileManager.default.removeItem(atPath: path) }
         let environment = ["SYNC_SERVER_HTTP_PORT": "7002", "SYNC_SERVER_DATA": "/from/env"]
-        let settings = try await ServerSettings.load(flags: ["http.port": ConfigValue(.int(7003), isSecret: false)], environment: environment, configFile: path)
+        let settings = try await ServerSettings.load(
+            flags: ["http.port": ConfigValue(.int(7003), isSecret: false)],
+            environment: environment,
+            configFile: path
+        )
         #expect(settings.port == 7003)
         #expect(settings.dataDirectory == "/from/env")
         #expect(settings.host == "0.0.0.0")

@@ -16,7 +16,10 @@ import Testing
             let response = try await client.snapshot(token: agent.token)
             #expect(response.status == .ok)
             let page = try Wire.decode(SnapshotPage.self, from: response)
-            #expect(page.grids.map(\.id) == ["c", "c-1", "c-1-1", "c-1-1-1", "c-1-1-1-1", "c-1-1-1-2"], "ancestors from the county down, then the subtree")
+            #expect(
+                page.grids.map(\.id) == ["c", "c-1", "c-1-1", "c-1-1-1", "c-1-1-1-1", "c-1-1-1-2"],
+                "ancestors from the county down, then the subtree"
+            )
             #expect(page.records.isEmpty)
             #expect(page.nextAfter == nil)
         }
@@ -60,7 +63,10 @@ import Testing
             #expect(Set(records.map(\.key)) == Set(mine))
             #expect(records.map(\.key) == records.map(\.key).sorted(), "records come in record-key order")
             for record in records {
-                #expect(record == first.replica.records[record.key], "the snapshot holds the merged state the author has")
+                #expect(
+                    record == first.replica.records[record.key],
+                    "the snapshot holds the merged state the author has"
+                )
             }
         }
     }
@@ -116,7 +122,10 @@ import Testing
             let first = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: author.token))
             author.addHousehold()
             try await client.sync(&author)
-            let second = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: author.token, after: first.nextAfter))
+            let second = try Wire.decode(
+                SnapshotPage.self,
+                from: try await client.snapshot(token: author.token, after: first.nextAfter)
+            )
             #expect(try fixture.latestSeq() > first.cursor)
             #expect(second.cursor == first.cursor)
         }
@@ -127,7 +136,11 @@ import Testing
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let agent = try fixture.enroll(grid: "c-1-1")
-            for after in ["nonsense", "household/NOT-A-UUID@1", "dog/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f@1", "household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f", "household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f@x", ""] {
+            for after in [
+                "nonsense", "household/NOT-A-UUID@1", "dog/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f@1",
+                "household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f", "household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f@x",
+                "",
+            ] {
                 let response = try await client.snapshot(token: agent.token, after: after)
                 #expect(response.status == .badRequest, "after=\(after)")
                 #expect((try? Wire.decode(ErrorBody.self, from: response))?.code == .malformedBody, "after=\(after)")
@@ -171,7 +184,12 @@ import Testing
             author.addHousehold()
             try await client.sync(&author)
             let first = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: author.token))
-            try fixture.database.requestResync(of: author.id, reason: "grid moved", actor: "operator", now: fixture.clock.now)
+            try fixture.database.requestResync(
+                of: author.id,
+                reason: "grid moved",
+                actor: "operator",
+                now: fixture.clock.now
+            )
             _ = try await client.snapshot(token: author.token, after: first.nextAfter)
             #expect(try fixture.stored(author).resyncReason == "grid moved", "only a first page starts a resync")
         }
@@ -194,7 +212,9 @@ import Testing
 
             var restored = try fixture.enroll(grid: "c-1-1")
             for record in pages.flatMap(\.records) {
-                for operation in try Self.operations(rebuilding: record, from: fixture) { restored.replica.receive(operation) }
+                for operation in try Self.operations(rebuilding: record, from: fixture) {
+                    restored.replica.receive(operation)
+                }
             }
             restored.cursor = try #require(pages.first).cursor
             try await client.syncFully(&restored)

@@ -27,7 +27,9 @@ import Testing
             try await client.sync(&first)
             let conflicts = try fixture.database.conflicts()
             #expect(conflicts.map(\.field) == ["phone"])
-            #expect(Set(conflicts.first?.values.map(\.value) ?? []) == [.string("13800000001"), .string("13900000002")])
+            #expect(
+                Set(conflicts.first?.values.map(\.value) ?? []) == [.string("13800000001"), .string("13900000002")]
+            )
             #expect(first.replica.records[household] == second.replica.records[household])
         }
     }

@@ -17,7 +17,10 @@ import Testing
         let certificate = folder.appendingPathComponent("server.crt").path
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1"]
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1", "-subj",
+            "/CN=127.0.0.1",
+        ]
         openssl.standardOutput = FileHandle.nullDevice
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()
@@ -29,15 +32,20 @@ import Testing
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
         defer { _ = client.shutdown() }
         @Sendable func status(_ url: String) async -> UInt? {
-            guard let response = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(2)) else { return nil }
+            guard let response = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(2)) else {
+                return nil
+            }
             _ = try? await response.body.collect(upTo: 1 << 16)
             return response.status.code
         }
 
         let server = try await ServerProcess.serve(
-            dataDirectory: folder.appendingPathComponent("data").path, logs: folder, generation: 1,
+            dataDirectory: folder.appendingPathComponent("data").path,
+            logs: folder,
+            generation: 1,
             environment: ["SYNC_SERVER_TLS_CERT": certificate, "SYNC_SERVER_TLS_KEY": key],
-            health: { port in await status("https://127.0.0.1:\(port)/health") == 200 })
+            health: { port in await status("https://127.0.0.1:\(port)/health") == 200 }
+        )
         defer { server.killNow() }
         let banner = try String(contentsOfFile: server.stdoutPath, encoding: .utf8)
         #expect(banner.contains("https://127.0.0.1:\(server.port)"))

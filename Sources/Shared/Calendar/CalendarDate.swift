@@ -83,7 +83,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = CalendarDate(text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a date written YYYY-MM-DD."))
+                .init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a date written YYYY-MM-DD.")
+            )
         }
         self = date
     }

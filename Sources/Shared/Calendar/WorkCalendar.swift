@@ -31,10 +31,14 @@ public struct WorkCalendar: Sendable, Equatable {
                 throw .invalid(
                     LocalizedText(
                         "Calendar line \(number) must be a date (YYYY-MM-DD) followed by holiday or workday.",
-                        zh: "日历第\(number)行必须是日期（YYYY-MM-DD）后接 holiday 或 workday。"))
+                        zh: "日历第\(number)行必须是日期（YYYY-MM-DD）后接 holiday 或 workday。"
+                    )
+                )
             }
             guard !holidays.contains(date) && !makeUpWorkdays.contains(date) else {
-                throw .invalid(LocalizedText("Calendar line \(number) repeats \(date).", zh: "日历第\(number)行重复了 \(date)。"))
+                throw .invalid(
+                    LocalizedText("Calendar line \(number) repeats \(date).", zh: "日历第\(number)行重复了 \(date)。")
+                )
             }
             switch words[1] {
             case "holiday": holidays.insert(date)
@@ -43,7 +47,9 @@ public struct WorkCalendar: Sendable, Equatable {
                 throw .invalid(
                     LocalizedText(
                         "Calendar line \(number) must say holiday or workday, not \(words[1]).",
-                        zh: "日历第\(number)行只能写 holiday 或 workday，而不是 \(words[1])。"))
+                        zh: "日历第\(number)行只能写 holiday 或 workday，而不是 \(words[1])。"
+                    )
+                )
             }
         }
     }

@@ -33,7 +33,10 @@ public struct HLCTimestamp: Hashable, Comparable, Sendable, Codable, CustomStrin
         wallMilliseconds = try container.decode(UInt64.self)
         logical = try container.decode(UInt32.self)
         guard container.isAtEnd else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "An HLC timestamp has exactly two numbers.")
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "An HLC timestamp has exactly two numbers."
+            )
         }
     }
 

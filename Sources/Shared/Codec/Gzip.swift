@@ -1,5 +1,5 @@
-public import Foundation
 import CZlib
+public import Foundation
 
 /// Gzip for sync bodies, through the system zlib, with a hard limit on what inflating may produce.
 ///
@@ -12,7 +12,15 @@ public enum Gzip {
         var stream = z_stream()
         // windowBits 15 + 16 asks zlib for a gzip header and trailer instead of a raw zlib stream.
         let status = deflateInit2_(
-            &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            &stream,
+            level,
+            Z_DEFLATED,
+            15 + 16,
+            8,
+            Z_DEFAULT_STRATEGY,
+            ZLIB_VERSION,
+            Int32(MemoryLayout<z_stream>.size)
+        )
         precondition(status == Z_OK, "zlib could not start deflate (status \(status))")
         defer { deflateEnd(&stream) }
         var output = Data(count: Int(deflateBound(&stream, UInt(data.count))) + 32)

@@ -21,7 +21,11 @@ public struct InMemoryReplica: Sendable {
         let operation = SyncOperation(
             dot: Dot(replica: replica, counter: counter),
             context: records[record]?.clock ?? VersionVector(),
-            hlc: clock.tick(now: now), type: record.type, id: record.id, payload: payload)
+            hlc: clock.tick(now: now),
+            type: record.type,
+            id: record.id,
+            payload: payload
+        )
         receive(operation)
         return operation
     }

@@ -29,8 +29,12 @@ public struct RecordState: Hashable, Sendable, Codable {
 
     /// A record exactly as stored, for readers of the canonical form.
     init(
-        type: RecordType, id: String, clock: VersionVector, registers: [String: [RegisterValue]],
-        sets: [String: [SetEntry]], events: [EventEntry]
+        type: RecordType,
+        id: String,
+        clock: VersionVector,
+        registers: [String: [RegisterValue]],
+        sets: [String: [SetEntry]],
+        events: [EventEntry]
     ) {
         self.type = type
         self.id = id

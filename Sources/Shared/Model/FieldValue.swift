@@ -41,7 +41,9 @@ public enum FieldValue: Hashable, Sendable, Codable, CustomStringConvertible {
             self = .string(value)
         } else {
             throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "A field value is text, a whole number, true/false or null.")
+                in: container,
+                debugDescription: "A field value is text, a whole number, true/false or null."
+            )
         }
     }
 

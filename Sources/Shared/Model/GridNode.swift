@@ -39,7 +39,11 @@ public struct GridNode: Hashable, Sendable, Codable {
     }
 
     public init(
-        id: String, parentID: String?, level: GridLevel, name: String, kind: Kind,
+        id: String,
+        parentID: String?,
+        level: GridLevel,
+        name: String,
+        kind: Kind,
         linesOfWork: Set<LineOfWork> = []
     ) {
         self.id = id
@@ -74,7 +78,9 @@ public struct GridNode: Hashable, Sendable, Codable {
     /// Grid codes are letters, digits, `-` and `_`, 1–64 characters: safe in URLs, files and logs.
     public static func isValidID(_ text: String) -> Bool {
         (1...64).contains(text.count)
-            && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+            && text.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+            }
     }
 
     /// The deadline allowance for work at this node: 3 working days at village level and below,

@@ -20,7 +20,9 @@ public struct GridTree: Sendable {
         }
         let roots = nodes.filter { $0.parentID == nil }
         guard roots.count == 1, let root = roots.first else {
-            throw .invalid(LocalizedText("The tree must have exactly one county node (level 0).", zh: "网格树必须有且只有一个县级节点（0级）。"))
+            throw .invalid(
+                LocalizedText("The tree must have exactly one county node (level 0).", zh: "网格树必须有且只有一个县级节点（0级）。")
+            )
         }
         for node in nodes where node.parentID != nil {
             try Self.checkParent(of: node, in: byID)
@@ -63,31 +65,73 @@ public struct GridTree: Sendable {
 
     private static func checkShape(of node: GridNode) throws(ModelError) {
         guard GridNode.isValidID(node.id) else {
-            throw .invalidNode(node.id, LocalizedText("Grid id \"\(node.id)\" must be letters, digits, '-' or '_'.", zh: "网格编码“\(node.id)”只能包含字母、数字、“-”或“_”。"))
+            throw .invalidNode(
+                node.id,
+                LocalizedText(
+                    "Grid id \"\(node.id)\" must be letters, digits, '-' or '_'.",
+                    zh: "网格编码“\(node.id)”只能包含字母、数字、“-”或“_”。"
+                )
+            )
         }
         guard !node.name.trimmingWhitespace.isEmpty else {
             throw .invalidNode(node.id, LocalizedText("Grid \(node.id) has no name.", zh: "网格 \(node.id) 没有名称。"))
         }
         guard (node.level == .county) == (node.parentID == nil) else {
-            throw .invalidNode(node.id, LocalizedText("Grid \(node.id): only the county (level 0) has no parent.", zh: "网格 \(node.id)：只有县级（0级）节点没有上级。"))
+            throw .invalidNode(
+                node.id,
+                LocalizedText(
+                    "Grid \(node.id): only the county (level 0) has no parent.",
+                    zh: "网格 \(node.id)：只有县级（0级）节点没有上级。"
+                )
+            )
         }
         if node.kind == .department && node.level != .township {
-            throw .invalidNode(node.id, LocalizedText("Department \(node.id) must be at level 1, under the county.", zh: "职能部门 \(node.id) 必须位于1级，隶属于县。"))
+            throw .invalidNode(
+                node.id,
+                LocalizedText(
+                    "Department \(node.id) must be at level 1, under the county.",
+                    zh: "职能部门 \(node.id) 必须位于1级，隶属于县。"
+                )
+            )
         }
     }
 
     private static func checkParent(of node: GridNode, in byID: [String: GridNode]) throws(ModelError) {
         guard let parentID = node.parentID, let parent = byID[parentID] else {
-            throw .invalidNode(node.id, LocalizedText("Grid \(node.id) names a parent \(node.parentID ?? "") that does not exist.", zh: "网格 \(node.id) 的上级 \(node.parentID ?? "") 不存在。"))
+            throw .invalidNode(
+                node.id,
+                LocalizedText(
+                    "Grid \(node.id) names a parent \(node.parentID ?? "") that does not exist.",
+                    zh: "网格 \(node.id) 的上级 \(node.parentID ?? "") 不存在。"
+                )
+            )
         }
         guard parent.level.rawValue + 1 == node.level.rawValue else {
-            throw .invalidNode(node.id, LocalizedText("Grid \(node.id) is at level \(node.level.rawValue) but its parent \(parent.id) is at level \(parent.level.rawValue).", zh: "网格 \(node.id) 位于\(node.level.rawValue)级，但其上级 \(parent.id) 位于\(parent.level.rawValue)级。"))
+            throw .invalidNode(
+                node.id,
+                LocalizedText(
+                    "Grid \(node.id) is at level \(node.level.rawValue) but its parent \(parent.id) is at level \(parent.level.rawValue).",
+                    zh: "网格 \(node.id) 位于\(node.level.rawValue)级，但其上级 \(parent.id) 位于\(parent.level.rawValue)级。"
+                )
+            )
         }
         guard parent.kind != .department else {
-            throw .invalidNode(node.id, LocalizedText("Grid \(node.id) cannot sit under department \(parent.id).", zh: "网格 \(node.id) 不能隶属于职能部门 \(parent.id)。"))
+            throw .invalidNode(
+                node.id,
+                LocalizedText(
+                    "Grid \(node.id) cannot sit under department \(parent.id).",
+                    zh: "网格 \(node.id) 不能隶属于职能部门 \(parent.id)。"
+                )
+            )
         }
         if parent.level != .county && parent.kind != node.kind {
-            throw .invalidNode(node.id, LocalizedText("Grid \(node.id) is \(node.kind.rawValue) but its parent \(parent.id) is \(parent.kind.rawValue).", zh: "网格 \(node.id) 的城乡类型与其上级 \(parent.id) 不一致。"))
+            throw .invalidNode(
+                node.id,
+                LocalizedText(
+                    "Grid \(node.id) is \(node.kind.rawValue) but its parent \(parent.id) is \(parent.kind.rawValue).",
+                    zh: "网格 \(node.id) 的城乡类型与其上级 \(parent.id) 不一致。"
+                )
+            )
         }
     }
 }

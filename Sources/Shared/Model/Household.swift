@@ -39,18 +39,27 @@ public enum Household {
             FieldSpec("householdNumber", .text(maxLength: 32), label: LocalizedText("household number", zh: "户号")),
             FieldSpec("address", .text(maxLength: 200), label: LocalizedText("address", zh: "地址"), required: true),
             FieldSpec(
-                "headName", .text(maxLength: 50), label: LocalizedText("head of household", zh: "户主姓名"),
-                required: true, sensitive: true),
+                "headName",
+                .text(maxLength: 50),
+                label: LocalizedText("head of household", zh: "户主姓名"),
+                required: true,
+                sensitive: true
+            ),
             FieldSpec("phone", .phone, label: LocalizedText("phone", zh: "联系电话"), sensitive: true),
             FieldSpec(
-                "residenceType", .oneOf(ResidenceType.allCases.map(\.rawValue)),
-                label: LocalizedText("residence type", zh: "居住类型")),
+                "residenceType",
+                .oneOf(ResidenceType.allCases.map(\.rawValue)),
+                label: LocalizedText("residence type", zh: "居住类型")
+            ),
             FieldSpec(
-                "registrationMatches", .boolean,
-                label: LocalizedText("registration matches residence", zh: "人户一致")),
+                "registrationMatches",
+                .boolean,
+                label: LocalizedText("registration matches residence", zh: "人户一致")
+            ),
             FieldSpec("status", .oneOf(Status.allCases.map(\.rawValue)), label: LocalizedText("status", zh: "状态")),
             FieldSpec("verifiedAt", .date, label: LocalizedText("last verified on", zh: "最近核实日期")),
             FieldSpec("verifiedBy", .text(maxLength: 50), label: LocalizedText("last verified by", zh: "核实人")),
             FieldSpec("note", .text(maxLength: 1000), label: LocalizedText("note", zh: "备注")),
-        ])
+        ]
+    )
 }

@@ -45,15 +45,23 @@ public enum Incident {
         fields: [
             FieldSpec("gridId", .gridNode, label: LocalizedText("grid of origin", zh: "发生网格"), required: true),
             FieldSpec(
-                "category", .oneOf(Category.allCases.map(\.rawValue)), label: LocalizedText("category", zh: "事件类别"),
-                required: true),
+                "category",
+                .oneOf(Category.allCases.map(\.rawValue)),
+                label: LocalizedText("category", zh: "事件类别"),
+                required: true
+            ),
             FieldSpec("subcategory", .text(maxLength: 50), label: LocalizedText("subcategory", zh: "事件小类")),
             FieldSpec("summary", .text(maxLength: 500), label: LocalizedText("summary", zh: "事件概要"), required: true),
             FieldSpec("source", .oneOf(Source.allCases.map(\.rawValue)), label: LocalizedText("source", zh: "事件来源")),
             FieldSpec("location", .text(maxLength: 200), label: LocalizedText("location", zh: "发生地点")),
             FieldSpec(
-                "parties", .text(maxLength: 500), label: LocalizedText("people involved", zh: "涉及人员"), sensitive: true),
+                "parties",
+                .text(maxLength: 500),
+                label: LocalizedText("people involved", zh: "涉及人员"),
+                sensitive: true
+            ),
             FieldSpec("peopleCount", .integer(0...100_000), label: LocalizedText("number of people", zh: "涉及人数")),
             FieldSpec("urgency", .oneOf(Urgency.allCases.map(\.rawValue)), label: LocalizedText("urgency", zh: "紧急程度")),
-        ])
+        ]
+    )
 }

@@ -18,8 +18,13 @@ public struct IncidentEvent: Hashable, Sendable, Codable {
     public var days: Int?
 
     public init(
-        action: IncidentAction, node: String? = nil, target: String? = nil, note: String? = nil,
-        satisfaction: Satisfaction? = nil, registryNumber: String? = nil, days: Int? = nil
+        action: IncidentAction,
+        node: String? = nil,
+        target: String? = nil,
+        note: String? = nil,
+        satisfaction: Satisfaction? = nil,
+        registryNumber: String? = nil,
+        days: Int? = nil
     ) {
         self.action = action
         self.node = node

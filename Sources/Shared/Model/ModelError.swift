@@ -23,10 +23,13 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
             case .phone:
                 LocalizedText(
                     "must be an 11-digit mobile number or a landline with area code",
-                    zh: "必须是11位手机号或带区号的固定电话")
+                    zh: "必须是11位手机号或带区号的固定电话"
+                )
             case .gridNodeID:
                 LocalizedText(
-                    "must be a grid code of letters, digits, '-' or '_'", zh: "必须是由字母、数字、“-”或“_”组成的网格编码")
+                    "must be a grid code of letters, digits, '-' or '_'",
+                    zh: "必须是由字母、数字、“-”或“_”组成的网格编码"
+                )
             case .recordID: LocalizedText("must be a record id (UUID)", zh: "必须是记录编号（UUID）")
             case .required: LocalizedText("is required", zh: "为必填项")
             case .notWritable: LocalizedText("cannot be set directly", zh: "不能直接修改")
@@ -34,14 +37,19 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
                 LocalizedText("must be non-empty text of at most \(max) characters", zh: "必须是不超过\(max)个字符的非空文本")
             case .notOneOf(let allowed):
                 LocalizedText(
-                    "must be one of: \(allowed.joined(separator: ", "))", zh: "必须是以下之一：\(allowed.joined(separator: "、"))")
+                    "must be one of: \(allowed.joined(separator: ", "))",
+                    zh: "必须是以下之一：\(allowed.joined(separator: "、"))"
+                )
             case .range(let range):
                 LocalizedText(
                     "must be a whole number from \(range.lowerBound) to \(range.upperBound)",
-                    zh: "必须是\(range.lowerBound)到\(range.upperBound)之间的整数")
+                    zh: "必须是\(range.lowerBound)到\(range.upperBound)之间的整数"
+                )
             case .idNumberFormat:
                 LocalizedText(
-                    "must be 18 characters: 17 digits and a check digit (0-9 or uppercase X)", zh: "必须是18位：17位数字加1位校验码（0-9或大写X）")
+                    "must be 18 characters: 17 digits and a check digit (0-9 or uppercase X)",
+                    zh: "必须是18位：17位数字加1位校验码（0-9或大写X）"
+                )
             case .idNumberBirthDate:
                 LocalizedText("holds a birth date that does not exist", zh: "中的出生日期不存在")
             case .idNumberCheckDigit:
@@ -59,15 +67,19 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
         return ModelError(
             code: .invalidValue,
             message: LocalizedText("The field \(field) \(text.english).", zh: "字段 \(field) \(text.chinese)。"),
-            field: field)
+            field: field
+        )
     }
 
     public static func unknownField(_ field: String, type: RecordType) -> ModelError {
         ModelError(
             code: .unknownField,
             message: LocalizedText(
-                "A \(type.rawValue) has no field named \(field).", zh: "\(type.rawValue) 记录没有名为 \(field) 的字段。"),
-            field: field)
+                "A \(type.rawValue) has no field named \(field).",
+                zh: "\(type.rawValue) 记录没有名为 \(field) 的字段。"
+            ),
+            field: field
+        )
     }
 
     /// A kind, record type or action the protocol does not define (`unknown_kind`): `what` names it,
@@ -75,8 +87,12 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
     static func unknownName(_ value: String, field: String, what: (english: String, chinese: String)) -> ModelError {
         ModelError(
             code: .unknownKind,
-            message: LocalizedText("The \(what.english) \"\(value)\" is not known.", zh: "未知的\(what.chinese)“\(value)”。"),
-            field: field)
+            message: LocalizedText(
+                "The \(what.english) \"\(value)\" is not known.",
+                zh: "未知的\(what.chinese)“\(value)”。"
+            ),
+            field: field
+        )
     }
 
     /// A key an object of the protocol does not have (`unknown_field`); `owner` names the object.
@@ -84,7 +100,8 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
         ModelError(
             code: .unknownField,
             message: LocalizedText("\(owner.english) has no key named \(key).", zh: "\(owner.chinese)没有名为 \(key) 的键。"),
-            field: key)
+            field: key
+        )
     }
 
     public static func invalid(_ message: LocalizedText) -> ModelError {

@@ -32,8 +32,9 @@ public enum RecordID {
             if [8, 13, 18, 23].contains(index) {
                 guard character == UInt8(ascii: "-") else { return false }
             } else {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(character)
-                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(character)
+                guard
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(character)
+                        || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(character)
                 else { return false }
             }
         }

@@ -14,7 +14,11 @@ public struct RecordSchema: Sendable {
         self.type = type
         var byName = Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0) })
         byName[Self.deletedField] = FieldSpec(
-            Self.deletedField, .boolean, label: LocalizedText("deleted", zh: "已删除"), writable: false)
+            Self.deletedField,
+            .boolean,
+            label: LocalizedText("deleted", zh: "已删除"),
+            writable: false
+        )
         self.fields = byName
     }
 
@@ -51,8 +55,13 @@ public struct FieldSpec: Sendable {
     public let isWritable: Bool
 
     init(
-        _ name: String, _ rule: ValueRule, merge: Merge = .register, label: LocalizedText,
-        required: Bool = false, sensitive: Bool = false, writable: Bool = true
+        _ name: String,
+        _ rule: ValueRule,
+        merge: Merge = .register,
+        label: LocalizedText,
+        required: Bool = false,
+        sensitive: Bool = false,
+        writable: Bool = true
     ) {
         self.name = name
         self.rule = rule

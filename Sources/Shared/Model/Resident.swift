@@ -88,29 +88,54 @@ public enum Resident {
             FieldSpec("gridId", .gridNode, label: LocalizedText("grid", zh: "所属网格"), required: true),
             FieldSpec("householdId", .recordID, label: LocalizedText("household", zh: "所属户")),
             FieldSpec(
-                "relationToHead", .oneOf(RelationToHead.allCases.map(\.rawValue)),
-                label: LocalizedText("relation to head", zh: "与户主关系")),
+                "relationToHead",
+                .oneOf(RelationToHead.allCases.map(\.rawValue)),
+                label: LocalizedText("relation to head", zh: "与户主关系")
+            ),
             FieldSpec(
-                "name", .text(maxLength: 50), label: LocalizedText("name", zh: "姓名"), required: true, sensitive: true),
+                "name",
+                .text(maxLength: 50),
+                label: LocalizedText("name", zh: "姓名"),
+                required: true,
+                sensitive: true
+            ),
             FieldSpec("idNumber", .residentIDNumber, label: LocalizedText("ID number", zh: "公民身份号码"), sensitive: true),
             FieldSpec("sex", .oneOf(Sex.allCases.map(\.rawValue)), label: LocalizedText("sex", zh: "性别")),
             FieldSpec("birthDate", .date, label: LocalizedText("birth date", zh: "出生日期"), sensitive: true),
             FieldSpec("ethnicity", .text(maxLength: 20), label: LocalizedText("ethnicity", zh: "民族")),
             FieldSpec(
-                "phones", .phone, merge: .addWinsSet, label: LocalizedText("phones", zh: "联系电话"), sensitive: true),
+                "phones",
+                .phone,
+                merge: .addWinsSet,
+                label: LocalizedText("phones", zh: "联系电话"),
+                sensitive: true
+            ),
             FieldSpec(
-                "registeredAddress", .text(maxLength: 200), label: LocalizedText("registered address", zh: "户籍地址"),
-                sensitive: true),
+                "registeredAddress",
+                .text(maxLength: 200),
+                label: LocalizedText("registered address", zh: "户籍地址"),
+                sensitive: true
+            ),
             FieldSpec(
-                "currentAddress", .text(maxLength: 200), label: LocalizedText("current address", zh: "现住地址"),
-                sensitive: true),
+                "currentAddress",
+                .text(maxLength: 200),
+                label: LocalizedText("current address", zh: "现住地址"),
+                sensitive: true
+            ),
             FieldSpec(
-                "populationType", .oneOf(PopulationType.allCases.map(\.rawValue)),
-                label: LocalizedText("population type", zh: "人口类型")),
+                "populationType",
+                .oneOf(PopulationType.allCases.map(\.rawValue)),
+                label: LocalizedText("population type", zh: "人口类型")
+            ),
             FieldSpec("status", .oneOf(Status.allCases.map(\.rawValue)), label: LocalizedText("status", zh: "状态")),
             FieldSpec(
-                "tags", .oneOf(CareTag.allCases.map(\.rawValue)), merge: .addWinsSet,
-                label: LocalizedText("care tags", zh: "关爱标签"), sensitive: true),
+                "tags",
+                .oneOf(CareTag.allCases.map(\.rawValue)),
+                merge: .addWinsSet,
+                label: LocalizedText("care tags", zh: "关爱标签"),
+                sensitive: true
+            ),
             FieldSpec("note", .text(maxLength: 1000), label: LocalizedText("note", zh: "备注"), sensitive: true),
-        ])
+        ]
+    )
 }

@@ -19,5 +19,6 @@ public enum WorkLog {
             FieldSpec("environment", count, label: LocalizedText("environment problems", zh: "环境卫生问题")),
             FieldSpec("solvedOnSpot", count, label: LocalizedText("solved on the spot", zh: "当场解决")),
             FieldSpec("reportedUp", count, label: LocalizedText("reported upward", zh: "上报")),
-        ])
+        ]
+    )
 }

@@ -16,7 +16,9 @@ extension CanonicalReader {
 extension Dot: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> Dot {
         let numbers = try reader.array { try $0.integer(UInt64.self) }
-        guard numbers.count == 2, let replica = UInt32(exactly: numbers[0]) else { throw reader.corrupt("a dot has exactly two numbers") }
+        guard numbers.count == 2, let replica = UInt32(exactly: numbers[0]) else {
+            throw reader.corrupt("a dot has exactly two numbers")
+        }
         return Dot(replica: ReplicaID(replica), counter: numbers[1])
     }
 }
@@ -24,7 +26,9 @@ extension Dot: CanonicalJSONReadable {
 extension HLCTimestamp: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> HLCTimestamp {
         let numbers = try reader.array { try $0.integer(UInt64.self) }
-        guard numbers.count == 2, let logical = UInt32(exactly: numbers[1]) else { throw reader.corrupt("an HLC timestamp has exactly two numbers") }
+        guard numbers.count == 2, let logical = UInt32(exactly: numbers[1]) else {
+            throw reader.corrupt("an HLC timestamp has exactly two numbers")
+        }
         return HLCTimestamp(wallMilliseconds: numbers[0], logical: logical)
     }
 }
@@ -33,7 +37,9 @@ extension VersionVector: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> VersionVector {
         var entries: [ReplicaID: UInt64] = [:]
         try reader.object { reader, key in
-            guard let replica = UInt32(key), String(replica) == key else { throw reader.corrupt("replica id \"\(key)\" is not a number") }
+            guard let replica = UInt32(key), String(replica) == key else {
+                throw reader.corrupt("replica id \"\(key)\" is not a number")
+            }
             entries[ReplicaID(replica)] = try reader.integer(UInt64.self)
         }
         return VersionVector(entries)
@@ -74,7 +80,9 @@ extension IncidentEvent: CanonicalJSONReadable {
             case .days: event.days = try reader.optional { try $0.integer(Int.self) }
             case .satisfaction:
                 event.satisfaction = try reader.optional { reader in
-                    guard let value = Satisfaction(rawValue: try reader.string()) else { throw reader.corrupt("unknown satisfaction") }
+                    guard let value = Satisfaction(rawValue: try reader.string()) else {
+                        throw reader.corrupt("unknown satisfaction")
+                    }
                     return value
                 }
             case nil: throw ModelError.unknownKey(key, owner: ("An incident event", "事件步骤"))
@@ -92,9 +100,16 @@ extension IncidentEvent: CanonicalJSONReadable {
 extension SyncOperation: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> SyncOperation {
         var keys: [String] = []
-        var dot: Dot?, context: VersionVector?, hlc: HLCTimestamp?
-        var type: String?, id: String?, kind: String?, field: String?, element: String?
-        var fields: [String: FieldValue]?, event: IncidentEvent?
+        var dot: Dot?
+        var context: VersionVector?
+        var hlc: HLCTimestamp?
+        var type: String?
+        var id: String?
+        var kind: String?
+        var field: String?
+        var element: String?
+        var fields: [String: FieldValue]?
+        var event: IncidentEvent?
         try reader.object { reader, key in
             keys.append(key)
             switch CodingKeys(rawValue: key) {
@@ -112,7 +127,9 @@ extension SyncOperation: CanonicalJSONReadable {
             }
         }
         guard let kind else { throw reader.missing("kind") }
-        guard let known = Kind(rawValue: kind) else { throw ModelError.unknownName(kind, field: "kind", what: ("operation kind", "操作类型")) }
+        guard let known = Kind(rawValue: kind) else {
+            throw ModelError.unknownName(kind, field: "kind", what: ("operation kind", "操作类型"))
+        }
         let allowed = commonKeys.union(payloadKeys(of: known)).map(\.rawValue)
         if let extra = keys.sorted().first(where: { !allowed.contains($0) }) {
             throw ModelError.unknownKey(extra, owner: ("A \(kind) operation", "\(kind) 操作"))
@@ -146,12 +163,18 @@ extension SyncOperation: CanonicalJSONReadable {
 
 extension RecordState: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> RecordState {
-        var type: RecordType?, id: String?, clock: VersionVector?
-        var registers: [String: [RegisterValue]]?, sets: [String: [SetEntry]]?, events: [EventEntry]?
+        var type: RecordType?
+        var id: String?
+        var clock: VersionVector?
+        var registers: [String: [RegisterValue]]?
+        var sets: [String: [SetEntry]]?
+        var events: [EventEntry]?
         try reader.object { reader, key in
             switch key {
             case "type":
-                guard let value = RecordType(rawValue: try reader.string()) else { throw reader.corrupt("unknown record type") }
+                guard let value = RecordType(rawValue: try reader.string()) else {
+                    throw reader.corrupt("unknown record type")
+                }
                 type = value
             case "id": id = try reader.string()
             case "clock": clock = try VersionVector.read(from: &reader)
@@ -179,7 +202,9 @@ extension RecordState: CanonicalJSONReadable {
 
 extension RegisterValue {
     static func read(from reader: inout CanonicalReader) throws -> RegisterValue {
-        var dot: Dot?, hlc: HLCTimestamp?, value: FieldValue?
+        var dot: Dot?
+        var hlc: HLCTimestamp?
+        var value: FieldValue?
         try reader.object { reader, key in
             switch key {
             case "dot": dot = try Dot.read(from: &reader)
@@ -195,7 +220,8 @@ extension RegisterValue {
 
 extension SetEntry {
     static func read(from reader: inout CanonicalReader) throws -> SetEntry {
-        var dot: Dot?, element: String?
+        var dot: Dot?
+        var element: String?
         try reader.object { reader, key in
             switch key {
             case "dot": dot = try Dot.read(from: &reader)
@@ -210,7 +236,9 @@ extension SetEntry {
 
 extension EventEntry {
     static func read(from reader: inout CanonicalReader) throws -> EventEntry {
-        var dot: Dot?, hlc: HLCTimestamp?, event: IncidentEvent?
+        var dot: Dot?
+        var hlc: HLCTimestamp?
+        var event: IncidentEvent?
         try reader.object { reader, key in
             switch key {
             case "dot": dot = try Dot.read(from: &reader)
@@ -226,7 +254,10 @@ extension EventEntry {
 
 extension SyncRequest: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> SyncRequest {
-        var version: Int?, batchId: String?, cursor: UInt64?, operations: [SyncOperation]?
+        var version: Int?
+        var batchId: String?
+        var cursor: UInt64?
+        var operations: [SyncOperation]?
         try reader.object { reader, key in
             switch key {
             case "protocolVersion": version = try reader.integer(Int.self)
@@ -246,7 +277,11 @@ extension SyncRequest: CanonicalJSONReadable {
 
 extension SyncResponse: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> SyncResponse {
-        var acknowledged: UInt64?, operations: [SyncOperation]?, cursor: UInt64?, hasMore: Bool?, serverTime: UInt64?
+        var acknowledged: UInt64?
+        var operations: [SyncOperation]?
+        var cursor: UInt64?
+        var hasMore: Bool?
+        var serverTime: UInt64?
         try reader.object { reader, key in
             switch key {
             case "acknowledgedThrough": acknowledged = try reader.integer(UInt64.self)
@@ -257,7 +292,15 @@ extension SyncResponse: CanonicalJSONReadable {
             default: try reader.skipValue()
             }
         }
-        guard let acknowledged, let operations, let cursor, let hasMore, let serverTime else { throw reader.missing("acknowledgedThrough") }
-        return SyncResponse(acknowledgedThrough: acknowledged, operations: operations, cursor: cursor, hasMore: hasMore, serverTime: serverTime)
+        guard let acknowledged, let operations, let cursor, let hasMore, let serverTime else {
+            throw reader.missing("acknowledgedThrough")
+        }
+        return SyncResponse(
+            acknowledgedThrough: acknowledged,
+            operations: operations,
+            cursor: cursor,
+            hasMore: hasMore,
+            serverTime: serverTime
+        )
     }
 }

@@ -127,8 +127,11 @@ struct CanonicalReader {
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         let digitsEnd = index
         // A fraction or exponent is allowed only when the value is whole, as JSONDecoder allows.
-        while index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(bytes[index])
-            || (digitsEnd < index && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]))
+        while index < bytes.count,
+            [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(
+                bytes[index]
+            )
+                || (digitsEnd < index && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]))
         {
             index += 1
         }
@@ -186,7 +189,9 @@ struct CanonicalReader {
     }
 
     private mutating func hex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+        guard index + 4 <= bytes.count,
+            let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+        else {
             throw corrupt("bad \\u escape")
         }
         index += 4
@@ -221,7 +226,9 @@ struct CanonicalReader {
     }
 
     func corrupt(_ what: String) -> DecodingError {
-        DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "Not valid JSON at byte \(index): \(what)."))
+        DecodingError.dataCorrupted(
+            .init(codingPath: [], debugDescription: "Not valid JSON at byte \(index): \(what).")
+        )
     }
 }
 

@@ -23,7 +23,9 @@ extension HLCTimestamp: CanonicalJSONWritable {
 
 extension VersionVector: CanonicalJSONWritable {
     func write(to writer: inout CanonicalWriter) {
-        writer.object(Dictionary(uniqueKeysWithValues: entries.map { (String($0.key.rawValue), $0.value) })) { $0.integer($1) }
+        writer.object(Dictionary(uniqueKeysWithValues: entries.map { (String($0.key.rawValue), $0.value) })) {
+            $0.integer($1)
+        }
     }
 }
 
@@ -43,12 +45,30 @@ extension IncidentEvent: CanonicalJSONWritable {
         writer.byte(UInt8(ascii: "{"))
         writer.key("action", first: true)
         writer.string(action.rawValue)
-        if let days { writer.key("days"); writer.integer(days) }
-        if let node { writer.key("node"); writer.string(node) }
-        if let note { writer.key("note"); writer.string(note) }
-        if let registryNumber { writer.key("registryNumber"); writer.string(registryNumber) }
-        if let satisfaction { writer.key("satisfaction"); writer.string(satisfaction.rawValue) }
-        if let target { writer.key("target"); writer.string(target) }
+        if let days {
+            writer.key("days")
+            writer.integer(days)
+        }
+        if let node {
+            writer.key("node")
+            writer.string(node)
+        }
+        if let note {
+            writer.key("note")
+            writer.string(note)
+        }
+        if let registryNumber {
+            writer.key("registryNumber")
+            writer.string(registryNumber)
+        }
+        if let satisfaction {
+            writer.key("satisfaction")
+            writer.string(satisfaction.rawValue)
+        }
+        if let target {
+            writer.key("target")
+            writer.string(target)
+        }
         writer.byte(UInt8(ascii: "}"))
     }
 }

@@ -59,7 +59,9 @@ struct CanonicalWriter {
     /// An object whose keys are only known at run time, sorted as `JSONEncoder` sorts them (by code point).
     mutating func object<Value>(_ entries: [String: Value], _ write: (inout CanonicalWriter, Value) -> Void) {
         bytes.append(UInt8(ascii: "{"))
-        for (index, key) in entries.keys.sorted(by: { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }).enumerated() {
+        for (index, key) in entries.keys.sorted(by: { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) })
+            .enumerated()
+        {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             string(key)
             bytes.append(UInt8(ascii: ":"))

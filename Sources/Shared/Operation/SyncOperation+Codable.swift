@@ -48,11 +48,13 @@ extension SyncOperation: Codable {
         case .add:
             payload = .add(
                 field: try keyed.decode(String.self, forKey: .field),
-                element: try keyed.decode(String.self, forKey: .element))
+                element: try keyed.decode(String.self, forKey: .element)
+            )
         case .remove:
             payload = .remove(
                 field: try keyed.decode(String.self, forKey: .field),
-                element: try keyed.decode(String.self, forKey: .element))
+                element: try keyed.decode(String.self, forKey: .element)
+            )
         case .tombstone: payload = .tombstone
         case .event: payload = .event(try keyed.decode(IncidentEvent.self, forKey: .event))
         }

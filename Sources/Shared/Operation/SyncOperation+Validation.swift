@@ -59,6 +59,8 @@ extension SyncOperation {
         .invalid(
             LocalizedText(
                 "A \(kind.rawValue) operation cannot change a \(type.rawValue).",
-                zh: "\(kind.rawValue) 操作不能用于 \(type.rawValue) 记录。"))
+                zh: "\(kind.rawValue) 操作不能用于 \(type.rawValue) 记录。"
+            )
+        )
     }
 }

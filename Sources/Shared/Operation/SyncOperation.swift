@@ -51,7 +51,12 @@ public struct SyncOperation: Hashable, Sendable {
     }
 
     public init(
-        dot: Dot, context: VersionVector, hlc: HLCTimestamp, type: RecordType, id: String, payload: Payload
+        dot: Dot,
+        context: VersionVector,
+        hlc: HLCTimestamp,
+        type: RecordType,
+        id: String,
+        payload: Payload
     ) {
         self.dot = dot
         self.context = context

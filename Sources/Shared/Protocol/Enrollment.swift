@@ -12,7 +12,13 @@ public struct EnrollResponse: Hashable, Sendable, Codable {
     public var agentName: String
     public var serverTime: UInt64
 
-    public init(replica: ReplicaID, gridId: String, agentName: String, serverTime: UInt64, protocolVersion: Int = ProtocolVersion.current) {
+    public init(
+        replica: ReplicaID,
+        gridId: String,
+        agentName: String,
+        serverTime: UInt64,
+        protocolVersion: Int = ProtocolVersion.current
+    ) {
         self.protocolVersion = protocolVersion
         self.replica = replica
         self.gridId = gridId

@@ -17,7 +17,12 @@ public struct SyncRequest: Hashable, Sendable, Codable {
     /// The agent's unacknowledged operations, in the order it authored them.
     public var operations: [SyncOperation]
 
-    public init(protocolVersion: Int = ProtocolVersion.current, batchId: String, cursor: UInt64, operations: [SyncOperation]) {
+    public init(
+        protocolVersion: Int = ProtocolVersion.current,
+        batchId: String,
+        cursor: UInt64,
+        operations: [SyncOperation]
+    ) {
         self.protocolVersion = protocolVersion
         self.batchId = batchId
         self.cursor = cursor
@@ -39,7 +44,13 @@ public struct SyncResponse: Hashable, Sendable, Codable {
     /// The server's clock, in milliseconds since 1970, so the agent can warn about a wrong laptop clock.
     public var serverTime: UInt64
 
-    public init(acknowledgedThrough: UInt64, operations: [SyncOperation], cursor: UInt64, hasMore: Bool, serverTime: UInt64) {
+    public init(
+        acknowledgedThrough: UInt64,
+        operations: [SyncOperation],
+        cursor: UInt64,
+        hasMore: Bool,
+        serverTime: UInt64
+    ) {
         self.acknowledgedThrough = acknowledgedThrough
         self.operations = operations
         self.cursor = cursor

@@ -7,5 +7,6 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: Console.localized("Run a benchmark (build with -c release).", "运行基准测试（请用 -c release 构建）。"),
         shouldDisplay: false,
-        subcommands: [MergeBenchmark.self, IngestBenchmark.self, EveningBenchmark.self, ScalingBenchmark.self])
+        subcommands: [MergeBenchmark.self, IngestBenchmark.self, EveningBenchmark.self, ScalingBenchmark.self]
+    )
 }

@@ -11,7 +11,8 @@ struct BenchmarkResult {
 
     /// Appends a dated section with the machine's processor, cores and memory to a Markdown file.
     func append(to path: String) throws {
-        let lines = ["", "### \(name), \(Self.today)", "", "Machine: \(Self.machine)", ""]
+        let lines =
+            ["", "### \(name), \(Self.today)", "", "Machine: \(Self.machine)", ""]
             + ["| figure | value |", "|---|---|"] + figures.map { "| \($0.0) | \($0.1) |" }
         let text = lines.joined(separator: "\n") + "\n"
         if let handle = FileHandle(forWritingAtPath: path) {
@@ -31,7 +32,8 @@ struct BenchmarkResult {
 
     /// The processor model, core count and memory, read from /proc on Linux.
     static var machine: String {
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        let cpu =
+            (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown processor"
         let memory = ProcessInfo.processInfo.physicalMemory / (1 << 30)

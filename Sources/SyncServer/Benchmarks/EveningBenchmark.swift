@@ -7,7 +7,9 @@ import Shared
 /// p50/p99 latency, and exchanges per second ÷ the server's no-op request rate in the same run.
 struct EveningBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "evening", abstract: "The whole demo county's evening sync over HTTP on loopback.")
+        commandName: "evening",
+        abstract: "The whole demo county's evening sync over HTTP on loopback."
+    )
 
     @Option(help: "Exchanges in flight at once.") var concurrency = 32
     @Option(help: "Operations per agent.") var batchSize = 30
@@ -15,20 +17,32 @@ struct EveningBenchmark: AsyncParsableCommand {
     @Option(help: "Append the result to this Markdown file.") var record: String?
 
     func run() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridsync-evening-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gridsync-evening-\(UUID().uuidString)"
+        )
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try ServerDatabase.open(directory: folder.path)
         let now = WallClock.nowMilliseconds()
         let grids = DemoCounty.grids()
         try database.addGrids(grids, actor: "bench", now: now)
         let groups = grids.filter { $0.level == .group }
-        let workload = try EveningWorkload(database: database, groups: Array(groups.prefix(agents ?? groups.count)), batches: 1, batchSize: batchSize, now: now)
+        let workload = try EveningWorkload(
+            database: database,
+            groups: Array(groups.prefix(agents ?? groups.count)),
+            batches: 1,
+            batchSize: batchSize,
+            now: now
+        )
         let batches = workload.batches
         print("\(batches.count) agents, \(batchSize) operations each, \(concurrency) in flight…")
 
         let (driver, server) = try await ExchangeDriver.start(database: database, concurrency: concurrency)
-        let noop = try await ExchangeDriver.run(count: batches.count, concurrency: concurrency) { _ in try await driver.noop() }
-        let evening = try await ExchangeDriver.run(count: batches.count, concurrency: concurrency) { try await driver.exchange(batches[$0]) }
+        let noop = try await ExchangeDriver.run(count: batches.count, concurrency: concurrency) { _ in
+            try await driver.noop()
+        }
+        let evening = try await ExchangeDriver.run(count: batches.count, concurrency: concurrency) {
+            try await driver.exchange(batches[$0])
+        }
         try await driver.shutdown()
         server.cancel()
 
@@ -40,10 +54,18 @@ struct EveningBenchmark: AsyncParsableCommand {
                 ("agents × operations", "\(batches.count) × \(batchSize), \(concurrency) in flight"),
                 ("total time (target < 20 s)", String(format: "%.2f s", evening.seconds)),
                 ("exchanges/s", String(format: "%.0f", exchangeRate)),
-                ("p50 / p99 latency", String(format: "%.1f ms / %.1f ms", evening.latencies.percentile(0.5), evening.latencies.percentile(0.99))),
+                (
+                    "p50 / p99 latency",
+                    String(
+                        format: "%.1f ms / %.1f ms",
+                        evening.latencies.percentile(0.5),
+                        evening.latencies.percentile(0.99)
+                    )
+                ),
                 ("no-op requests/s (GET /health)", String(format: "%.0f", noopRate)),
                 ("ratio exchanges ÷ no-op (target ≥ 0.25)", String(format: "%.3f", exchangeRate / noopRate)),
-            ])
+            ]
+        )
         print(result.text)
         if let record { try result.append(to: record) }
     }

@@ -25,7 +25,10 @@ struct EveningWorkload {
         for grid in groups {
             let (agent, token) = try database.enroll(gridId: grid.id, name: nil, actor: "bench", now: now)
             try database.writer.write { db in
-                try db.execute(sql: "UPDATE agent SET resyncRequestedAt = NULL WHERE replica = ?", arguments: [agent.replica.rawValue])
+                try db.execute(
+                    sql: "UPDATE agent SET resyncRequestedAt = NULL WHERE replica = ?",
+                    arguments: [agent.replica.rawValue]
+                )
             }
             var replica = InMemoryReplica(replica: agent.replica)
             var households: [RecordKey] = []
@@ -33,9 +36,21 @@ struct EveningWorkload {
                 var operations: [SyncOperation] = []
                 while operations.count < batchSize {
                     if households.count < 5 || Int.random(in: 0..<10, using: &generator) == 0 {
-                        let key = RecordKey(type: .household, id: RecordID.make(nowMilliseconds: now, using: &generator))
+                        let key = RecordKey(
+                            type: .household,
+                            id: RecordID.make(nowMilliseconds: now, using: &generator)
+                        )
                         households.append(key)
-                        operations.append(replica.write(.create(["gridId": .string(grid.id), "address": .string("\(grid.name)\(households.count)号"), "headName": .string("演示户主")]), to: key, now: now))
+                        operations.append(
+                            replica.write(
+                                .create([
+                                    "gridId": .string(grid.id), "address": .string("\(grid.name)\(households.count)号"),
+                                    "headName": .string("演示户主"),
+                                ]),
+                                to: key,
+                                now: now
+                            )
+                        )
                     } else {
                         let key = households[Int.random(in: 0..<households.count, using: &generator)]
                         let edit: [String: FieldValue] =
@@ -47,9 +62,14 @@ struct EveningWorkload {
                 }
                 result.append(
                     Batch(
-                        id: "\(agent.replica.rawValue)-\(batchNumber)", agent: agent, token: token,
-                        scope: GridScope(node: grid, in: tree), operations: operations,
-                        bodies: try operations.map { try CanonicalJSON.encode($0) }))
+                        id: "\(agent.replica.rawValue)-\(batchNumber)",
+                        agent: agent,
+                        token: token,
+                        scope: GridScope(node: grid, in: tree),
+                        operations: operations,
+                        bodies: try operations.map { try CanonicalJSON.encode($0) }
+                    )
+                )
             }
         }
         batches = result

@@ -12,13 +12,21 @@ struct ExchangeDriver {
     let baseURL: String
 
     /// Starts the application on a free loopback port; returns the driver and the task serving it.
-    static func start(database: ServerDatabase, concurrency: Int) async throws -> (ExchangeDriver, Task<Void, any Error>) {
+    static func start(
+        database: ServerDatabase,
+        concurrency: Int
+    ) async throws -> (ExchangeDriver, Task<Void, any Error>) {
         var settings = ServerSettings()
         settings.port = 0
         var logger = Logger(label: "gridsync.bench")
         logger.logLevel = .critical  // cancelling the server task at the end logs an error otherwise
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try buildApplication(settings: settings, database: database, logger: logger, onListening: { portContinuation.yield($0) })
+        let app = try buildApplication(
+            settings: settings,
+            database: database,
+            logger: logger,
+            onListening: { portContinuation.yield($0) }
+        )
         let server = Task { try await app.run() }
         var iterator = portStream.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
@@ -35,16 +43,26 @@ struct ExchangeDriver {
         request.headers.add(name: "Authorization", value: "Bearer \(batch.token)")
         request.headers.add(name: "Content-Encoding", value: "gzip")
         request.headers.add(name: "Accept-Encoding", value: "gzip")
-        request.body = .bytes(ByteBuffer(bytes: Gzip.compress(try CanonicalJSON.encode(SyncRequest(batchId: batch.id, cursor: 0, operations: batch.operations)))))
+        request.body = .bytes(
+            ByteBuffer(
+                bytes: Gzip.compress(
+                    try CanonicalJSON.encode(SyncRequest(batchId: batch.id, cursor: 0, operations: batch.operations))
+                )
+            )
+        )
         let start = ContinuousClock.now
         let response = try await client.execute(request, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 64 << 20)
         let elapsed = ContinuousClock.now - start
         let data = Data(body.readableBytesView)
-        let json = response.headers.first(name: "Content-Encoding") == "gzip" ? try Gzip.decompress(data, limit: 1 << 30) : data
+        let json =
+            response.headers.first(name: "Content-Encoding") == "gzip"
+            ? try Gzip.decompress(data, limit: 1 << 30) : data
         guard response.status == .ok else { throw BenchmarkFailure(String(decoding: json, as: UTF8.self)) }
         let answer = try CanonicalJSON.decode(SyncResponse.self, from: json)
-        guard answer.acknowledgedThrough == batch.operations.last?.dot.counter else { throw BenchmarkFailure("batch \(batch.id) not fully acknowledged") }
+        guard answer.acknowledgedThrough == batch.operations.last?.dot.counter else {
+            throw BenchmarkFailure("batch \(batch.id) not fully acknowledged")
+        }
         return elapsed
     }
 
@@ -57,7 +75,11 @@ struct ExchangeDriver {
     }
 
     /// Runs `count` calls of `work` with at most `concurrency` in flight; returns each latency and the wall time.
-    static func run(count: Int, concurrency: Int, _ work: @escaping @Sendable (Int) async throws -> Duration) async throws -> (latencies: [Duration], seconds: Double) {
+    static func run(
+        count: Int,
+        concurrency: Int,
+        _ work: @escaping @Sendable (Int) async throws -> Duration
+    ) async throws -> (latencies: [Duration], seconds: Double) {
         var latencies: [Duration] = []
         latencies.reserveCapacity(count)
         let seconds = try await Stopwatch.measureAsync {

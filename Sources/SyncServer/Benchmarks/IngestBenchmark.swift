@@ -8,7 +8,9 @@ import Shared
 /// both in batches of an evening exchange's size.
 struct IngestBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ingest", abstract: "Merged operations per second ÷ plain SQLite inserts per second of the same rows.")
+        commandName: "ingest",
+        abstract: "Merged operations per second ÷ plain SQLite inserts per second of the same rows."
+    )
 
     @Option(help: "How many agents send batches.") var agents = 300
     @Option(help: "Batches per agent.") var batches = 4
@@ -16,23 +18,42 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "Append the result to this Markdown file.") var record: String?
 
     func run() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridsync-ingest-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gridsync-ingest-\(UUID().uuidString)"
+        )
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try ServerDatabase.open(directory: folder.path)
         let now = WallClock.nowMilliseconds()
         let grids = DemoCounty.grids()
         try database.addGrids(grids, actor: "bench", now: now)
-        let workload = try EveningWorkload(database: database, groups: Array(grids.filter { $0.level == .group }.prefix(agents)), batches: batches, batchSize: batchSize, now: now)
+        let workload = try EveningWorkload(
+            database: database,
+            groups: Array(grids.filter { $0.level == .group }.prefix(agents)),
+            batches: batches,
+            batchSize: batchSize,
+            now: now
+        )
         let operations = workload.batches.reduce(0) { $0 + $1.operations.count }
         print("Ingesting \(operations) operations in \(workload.batches.count) batches of \(batchSize)…")
 
         let mergeSeconds = try await Stopwatch.measureAsync {
             for batch in workload.batches {
-                _ = try await database.push(batch.operations, batchId: batch.id, from: batch.agent, cursor: 0, now: now, rules: ExchangeRules())
+                _ = try await database.push(
+                    batch.operations,
+                    batchId: batch.id,
+                    from: batch.agent,
+                    cursor: 0,
+                    now: now,
+                    rules: ExchangeRules()
+                )
             }
         }
         let plainSeconds = try await Stopwatch.measureAsync {
-            try await PlainInserts.run(workload.batches, in: folder.appendingPathComponent("plain.sqlite").path, now: now)
+            try await PlainInserts.run(
+                workload.batches,
+                in: folder.appendingPathComponent("plain.sqlite").path,
+                now: now
+            )
         }
         let mergeRate = Double(operations) / mergeSeconds
         let plainRate = Double(operations) / plainSeconds
@@ -43,7 +64,8 @@ struct IngestBenchmark: AsyncParsableCommand {
                 ("merged ops/s", Stopwatch.format(mergeRate)),
                 ("plain inserts/s of the same rows", Stopwatch.format(plainRate)),
                 ("ratio merged ÷ plain (target ≥ 0.5)", String(format: "%.3f", mergeRate / plainRate)),
-            ])
+            ]
+        )
         print(result.text)
         if let record { try result.append(to: record) }
     }
@@ -64,14 +86,21 @@ enum PlainInserts {
                     CREATE INDEX operation_g2 ON operation(g2, seq);
                     CREATE INDEX operation_g3 ON operation(g3, seq);
                     CREATE INDEX operation_g4 ON operation(g4, seq);
-                    """)
+                    """
+            )
         }
         for batch in batches {
             let scope = batch.scope.ancestors
             try await pool.write { db in
-                let statement = try db.cachedStatement(sql: "INSERT INTO operation(replica, counter, g1, g2, g3, g4, body, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                let statement = try db.cachedStatement(
+                    sql:
+                        "INSERT INTO operation(replica, counter, g1, g2, g3, g4, body, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                )
                 for (operation, body) in zip(batch.operations, batch.bodies) {
-                    try statement.execute(arguments: [operation.dot.replica.rawValue, Int64(operation.dot.counter), scope[0], scope[1], scope[2], scope[3], body, Int64(now)])
+                    try statement.execute(arguments: [
+                        operation.dot.replica.rawValue, Int64(operation.dot.counter), scope[0], scope[1], scope[2],
+                        scope[3], body, Int64(now),
+                    ])
                 }
             }
         }

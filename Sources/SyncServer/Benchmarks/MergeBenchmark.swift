@@ -6,7 +6,9 @@ import Shared
 /// plain dictionary writes of the same values in the same run.
 struct MergeBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "merge", abstract: "Merge field operations in memory and report operations per second.")
+        commandName: "merge",
+        abstract: "Merge field operations in memory and report operations per second."
+    )
 
     @Option(help: "How many field operations to merge.")
     var operations = 1_000_000
@@ -50,7 +52,8 @@ struct MergeBenchmark: AsyncParsableCommand {
                 ("plain dictionary writes/s", Stopwatch.format(plainRate)),
                 ("ratio merged ÷ plain", String(format: "%.3f", mergeRate / plainRate)),
                 ("conflicts left", "\(workload.conflictsHint)"),
-            ])
+            ]
+        )
         print(result.text)
         if let record { try result.append(to: record) }
     }

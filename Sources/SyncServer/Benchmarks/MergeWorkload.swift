@@ -20,7 +20,9 @@ struct MergeWorkload {
         for id in ids {
             let create = replicas[0].write(
                 .create(["gridId": .string("g1"), "address": .string("a"), "headName": .string("h")]),
-                to: RecordKey(type: .household, id: id), now: now)
+                to: RecordKey(type: .household, id: id),
+                now: now
+            )
             log.append(create)
         }
         var exchanged = 0
@@ -30,7 +32,9 @@ struct MergeWorkload {
             let agent = Int.random(in: 0..<agents, using: &generator)
             let id = ids[Int.random(in: 0..<households, using: &generator)]
             let field = fields[Int.random(in: 0..<fields.count, using: &generator)]
-            let value: FieldValue = field == "phone" ? .string("1380000\(Int.random(in: 1000...9999, using: &generator))") : .string("v\(log.count % 97)")
+            let value: FieldValue =
+                field == "phone"
+                ? .string("1380000\(Int.random(in: 1000...9999, using: &generator))") : .string("v\(log.count % 97)")
             log.append(replicas[agent].write(.set([field: value]), to: RecordKey(type: .household, id: id), now: now))
             if log.count - exchanged >= 500 {
                 for replica in replicas.indices {

@@ -31,12 +31,20 @@ enum Console {
         let all = [header] + rows
         let widths = header.indices.map { column in all.map { width(of: $0[column]) }.max() ?? 0 }
         for row in all {
-            print(row.enumerated().map { $1 + String(repeating: " ", count: widths[$0] - width(of: $1)) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+            print(
+                row.enumerated().map { $1 + String(repeating: " ", count: widths[$0] - width(of: $1)) }.joined(
+                    separator: "  "
+                ).trimmingCharacters(in: .whitespaces)
+            )
         }
     }
 
     private static func width(of text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 && $1.properties.isIdeographic || (0xFF00...0xFFEF).contains($1.value) || (0x3000...0x303F).contains($1.value) ? 2 : 1) }
+        text.unicodeScalars.reduce(0) {
+            $0
+                + ($1.value >= 0x1100 && $1.properties.isIdeographic || (0xFF00...0xFFEF).contains($1.value)
+                    || (0x3000...0x303F).contains($1.value) ? 2 : 1)
+        }
     }
 
     /// Who is at the console, for the audit trail.

@@ -3,7 +3,15 @@ import Foundation
 
 /// `--data-dir`, for every operator command: the flag, else `SYNC_SERVER_DATA`, else `./sync-data`.
 struct DataDirectoryOption: ParsableArguments {
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp(Console.localized("The server's data directory (default: $SYNC_SERVER_DATA or ./sync-data).", "服务器数据目录（默认：$SYNC_SERVER_DATA 或 ./sync-data）。")))
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp(
+            Console.localized(
+                "The server's data directory (default: $SYNC_SERVER_DATA or ./sync-data).",
+                "服务器数据目录（默认：$SYNC_SERVER_DATA 或 ./sync-data）。"
+            )
+        )
+    )
     var dataDirectory: String?
 
     var path: String {

@@ -12,22 +12,43 @@ enum GridCSV {
     static func parse(_ text: String) throws(ModelError) -> [(line: Int, node: GridNode)] {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         guard let first = lines.first, try fields(of: first, line: 1).map({ $0.lowercased() }) == header else {
-            throw .invalid(LocalizedText("Line 1 must be the header id,parent_id,level,name,kind.", zh: "第1行必须是表头 id,parent_id,level,name,kind。"))
+            throw .invalid(
+                LocalizedText(
+                    "Line 1 must be the header id,parent_id,level,name,kind.",
+                    zh: "第1行必须是表头 id,parent_id,level,name,kind。"
+                )
+            )
         }
         var nodes: [(line: Int, node: GridNode)] = []
         for (offset, line) in lines.enumerated().dropFirst() where !line.allSatisfy(\.isWhitespace) {
             let number = offset + 1
             let values = try fields(of: line, line: number)
             guard values.count == 5 else {
-                throw .invalid(LocalizedText("Line \(number) must have 5 fields, not \(values.count).", zh: "第\(number)行必须有5个字段，而不是\(values.count)个。"))
+                throw .invalid(
+                    LocalizedText(
+                        "Line \(number) must have 5 fields, not \(values.count).",
+                        zh: "第\(number)行必须有5个字段，而不是\(values.count)个。"
+                    )
+                )
             }
             guard let levelNumber = Int(values[2]), let level = GridLevel(rawValue: levelNumber) else {
                 throw .invalid(LocalizedText("Line \(number): level must be 0 to 4.", zh: "第\(number)行：级别必须是0到4。"))
             }
             guard let kind = GridNode.Kind(rawValue: values[4]) else {
-                throw .invalid(LocalizedText("Line \(number): kind must be urban, rural or department.", zh: "第\(number)行：类型必须是 urban、rural 或 department。"))
+                throw .invalid(
+                    LocalizedText(
+                        "Line \(number): kind must be urban, rural or department.",
+                        zh: "第\(number)行：类型必须是 urban、rural 或 department。"
+                    )
+                )
             }
-            let node = GridNode(id: values[0], parentID: values[1].isEmpty ? nil : values[1], level: level, name: values[3], kind: kind)
+            let node = GridNode(
+                id: values[0],
+                parentID: values[1].isEmpty ? nil : values[1],
+                level: level,
+                name: values[3],
+                kind: kind
+            )
             nodes.append((number, node))
         }
         return nodes
@@ -36,7 +57,10 @@ enum GridCSV {
     /// Points a grid-tree error at the line of the node it names.
     static func locate(_ error: ModelError, in nodes: [(line: Int, node: GridNode)]) -> ModelError {
         guard let id = error.field, let line = nodes.first(where: { $0.node.id == id })?.line else { return error }
-        return .invalidNode(id, LocalizedText("Line \(line): \(error.message.english)", zh: "第\(line)行：\(error.message.chinese)"))
+        return .invalidNode(
+            id,
+            LocalizedText("Line \(line): \(error.message.english)", zh: "第\(line)行：\(error.message.chinese)")
+        )
     }
 
     /// Splits one line into fields, honouring quotes.
@@ -50,15 +74,27 @@ enum GridCSV {
             case ("\"", false) where current.isEmpty: quoted = true
             case ("\"", true):
                 if let next = iterator.next() {
-                    if next == "\"" { current.append("\"") } else if next == "," { fields.append(current); current = ""; quoted = false } else {
+                    if next == "\"" {
+                        current.append("\"")
+                    } else if next == "," {
+                        fields.append(current)
+                        current = ""
+                        quoted = false
+                    } else {
                         throw .invalid(LocalizedText("Line \(number) has a stray quote.", zh: "第\(number)行有多余的引号。"))
                     }
-                } else { quoted = false }
-            case (",", false): fields.append(current); current = ""
+                } else {
+                    quoted = false
+                }
+            case (",", false):
+                fields.append(current)
+                current = ""
             default: current.append(character)
             }
         }
-        guard !quoted else { throw .invalid(LocalizedText("Line \(number) has an unclosed quote.", zh: "第\(number)行的引号未闭合。")) }
+        guard !quoted else {
+            throw .invalid(LocalizedText("Line \(number) has an unclosed quote.", zh: "第\(number)行的引号未闭合。"))
+        }
         fields.append(current)
         return fields.map { $0.trimmingCharacters(in: .whitespaces) }
     }

@@ -9,19 +9,32 @@ extension ServerSettings {
     /// `SYNC_SERVER_HTTP_PORT`, and the data directory is `SYNC_SERVER_DATA`.
     ///
     /// - Throws: ``ModelError`` naming the key whose value is not usable.
-    static func load(flags: [AbsoluteConfigKey: ConfigValue], environment: [String: String], configFile: String?) async throws -> ServerSettings {
+    static func load(
+        flags: [AbsoluteConfigKey: ConfigValue],
+        environment: [String: String],
+        configFile: String?
+    ) async throws -> ServerSettings {
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flags),
-            KeyMappingProvider(upstream: EnvironmentVariablesProvider(environmentVariables: environment)) { $0.prepending(["syncServer"]) },
+            KeyMappingProvider(upstream: EnvironmentVariablesProvider(environmentVariables: environment)) {
+                $0.prepending(["syncServer"])
+            },
         ]
         if let configFile {
             guard FileManager.default.fileExists(atPath: configFile) else {
-                throw ModelError.invalid(LocalizedText("The configuration file \(configFile) does not exist.", zh: "配置文件 \(configFile) 不存在。"))
+                throw ModelError.invalid(
+                    LocalizedText("The configuration file \(configFile) does not exist.", zh: "配置文件 \(configFile) 不存在。")
+                )
             }
             do {
                 providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(configFile)))
             } catch {
-                throw ModelError.invalid(LocalizedText("The configuration file \(configFile) is not valid JSON.", zh: "配置文件 \(configFile) 不是有效的 JSON。"))
+                throw ModelError.invalid(
+                    LocalizedText(
+                        "The configuration file \(configFile) is not valid JSON.",
+                        zh: "配置文件 \(configFile) 不是有效的 JSON。"
+                    )
+                )
             }
         }
         let reader = ConfigReader(providers: providers)
@@ -33,31 +46,51 @@ extension ServerSettings {
         settings.tlsKey = reader.string(forKey: "tls.key")
         settings.logLevel = reader.string(forKey: "log.level") ?? settings.logLevel
         settings.maxBodyBytes = try integer(reader, "sync.maxBodyBytes", in: 1024...(1 << 30)) ?? settings.maxBodyBytes
-        settings.maxInflatedBytes = try integer(reader, "sync.maxInflatedBytes", in: 1024...(1 << 31)) ?? settings.maxInflatedBytes
+        settings.maxInflatedBytes =
+            try integer(reader, "sync.maxInflatedBytes", in: 1024...(1 << 31)) ?? settings.maxInflatedBytes
         settings.pageSize = try integer(reader, "sync.pageSize", in: 1...100_000) ?? settings.pageSize
-        settings.snapshotPageSize = try integer(reader, "sync.snapshotPageSize", in: 1...100_000) ?? settings.snapshotPageSize
-        settings.maxDriftSeconds = try integer(reader, "sync.maxDriftSeconds", in: 1...86_400) ?? settings.maxDriftSeconds
+        settings.snapshotPageSize =
+            try integer(reader, "sync.snapshotPageSize", in: 1...100_000) ?? settings.snapshotPageSize
+        settings.maxDriftSeconds =
+            try integer(reader, "sync.maxDriftSeconds", in: 1...86_400) ?? settings.maxDriftSeconds
         settings.registryPrefix = reader.string(forKey: "county.registryPrefix") ?? settings.registryPrefix
         settings.retentionDays = try integer(reader, "oplog.retentionDays", in: 1...3650) ?? settings.retentionDays
-        settings.compactionIntervalSeconds = try integer(reader, "oplog.compactionIntervalSeconds", in: 1...86_400) ?? settings.compactionIntervalSeconds
+        settings.compactionIntervalSeconds =
+            try integer(reader, "oplog.compactionIntervalSeconds", in: 1...86_400) ?? settings.compactionIntervalSeconds
         if (settings.tlsCertificate == nil) != (settings.tlsKey == nil) {
-            throw ModelError.invalid(LocalizedText("TLS needs both a certificate (tls.cert) and a key (tls.key).", zh: "启用 TLS 需要同时提供证书（tls.cert）和私钥（tls.key）。"))
+            throw ModelError.invalid(
+                LocalizedText(
+                    "TLS needs both a certificate (tls.cert) and a key (tls.key).",
+                    zh: "启用 TLS 需要同时提供证书（tls.cert）和私钥（tls.key）。"
+                )
+            )
         }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(settings.logLevel) else {
-            throw ModelError.invalid(LocalizedText("log.level must be trace, debug, info, notice, warning, error or critical.", zh: "log.level 必须是 trace、debug、info、notice、warning、error 或 critical。"))
+            throw ModelError.invalid(
+                LocalizedText(
+                    "log.level must be trace, debug, info, notice, warning, error or critical.",
+                    zh: "log.level 必须是 trace、debug、info、notice、warning、error 或 critical。"
+                )
+            )
         }
         return settings
     }
 
     /// A whole-number setting, refusing text that is not one or a number out of range.
-    private static func integer(_ reader: ConfigReader, _ key: AbsoluteConfigKey, in range: ClosedRange<Int>) throws -> Int? {
+    private static func integer(
+        _ reader: ConfigReader,
+        _ key: AbsoluteConfigKey,
+        in range: ClosedRange<Int>
+    ) throws -> Int? {
         let value = reader.int(forKey: ConfigKey(key.components))
         if value == nil, reader.string(forKey: ConfigKey(key.components)) == nil { return nil }
         guard let value, range.contains(value) else {
             throw ModelError.invalid(
                 LocalizedText(
                     "The setting \(key) must be a whole number from \(range.lowerBound) to \(range.upperBound).",
-                    zh: "配置项 \(key) 必须是 \(range.lowerBound) 到 \(range.upperBound) 之间的整数。"))
+                    zh: "配置项 \(key) 必须是 \(range.lowerBound) 到 \(range.upperBound) 之间的整数。"
+                )
+            )
         }
         return value
     }

@@ -18,12 +18,20 @@ enum DemoCounty {
     /// Every node of the demo tree, parents before children.
     static func grids() -> [GridNode] {
         var nodes = [GridNode(id: countyID, parentID: nil, level: .county, name: "阜新蒙古族自治县（演示）", kind: .rural)]
-        nodes += departments.map { GridNode(id: $0.id, parentID: countyID, level: .township, name: $0.name, kind: .department) }
+        nodes += departments.map {
+            GridNode(id: $0.id, parentID: countyID, level: .township, name: $0.name, kind: .department)
+        }
         let urban = GridNode(id: "fm-01", parentID: countyID, level: .township, name: "城区街道（演示）", kind: .urban)
         nodes.append(urban)
         nodes += subtree(under: [urban], counts: [8, 48, 200], kind: .urban, names: ["社区", "片区", "网格"])
         let townships = (2...37).map {
-            GridNode(id: "fm-\(pad($0))", parentID: countyID, level: .township, name: "演示乡镇\(pad($0 - 1))", kind: .rural)
+            GridNode(
+                id: "fm-\(pad($0))",
+                parentID: countyID,
+                level: .township,
+                name: "演示乡镇\(pad($0 - 1))",
+                kind: .rural
+            )
         }
         nodes += townships
         nodes += subtree(under: townships, counts: [382, 1711, 3073], kind: .rural, names: ["村", "片区", "村民小组"])
@@ -36,7 +44,12 @@ enum DemoCounty {
     }
 
     /// Spreads `counts[level]` children as evenly as possible over the nodes of the level above.
-    private static func subtree(under roots: [GridNode], counts: [Int], kind: GridNode.Kind, names: [String]) -> [GridNode] {
+    private static func subtree(
+        under roots: [GridNode],
+        counts: [Int],
+        kind: GridNode.Kind,
+        names: [String]
+    ) -> [GridNode] {
         var result: [GridNode] = []
         var parents = roots
         for (depth, total) in counts.enumerated() {
@@ -46,9 +59,13 @@ enum DemoCounty {
                 for number in 1...max(share, 1) where share > 0 {
                     children.append(
                         GridNode(
-                            id: "\(parent.id)-\(pad(number))", parentID: parent.id,
+                            id: "\(parent.id)-\(pad(number))",
+                            parentID: parent.id,
                             level: GridLevel(rawValue: parent.level.rawValue + 1)!,
-                            name: "\(parent.name)·第\(number)\(names[depth])", kind: kind))
+                            name: "\(parent.name)·第\(number)\(names[depth])",
+                            kind: kind
+                        )
+                    )
                 }
             }
             result += children

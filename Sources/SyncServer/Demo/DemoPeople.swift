@@ -17,7 +17,10 @@ struct DemoPeople {
     init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     /// The fields of one household's create operation and of its members' (the head first).
-    mutating func household(in grid: GridNode, number: Int) -> (household: [String: FieldValue], members: [[String: FieldValue]]) {
+    mutating func household(
+        in grid: GridNode,
+        number: Int
+    ) -> (household: [String: FieldValue], members: [[String: FieldValue]]) {
         sequence += 1
         let surname = Self.surnames[Int.random(in: 0..<Self.surnames.count, using: &generator)]
         let headName = "\(surname)演示\(sequence % 1000)"
@@ -31,7 +34,14 @@ struct DemoPeople {
         ]
         var members = [resident(named: headName, relation: "head", grid: grid)]
         if Int.random(in: 0..<3, using: &generator) > 0 {
-            members.append(resident(named: "\(Self.surnames[Int.random(in: 0..<Self.surnames.count, using: &generator)])演示\(sequence % 997)", relation: "spouse", grid: grid))
+            members.append(
+                resident(
+                    named:
+                        "\(Self.surnames[Int.random(in: 0..<Self.surnames.count, using: &generator)])演示\(sequence % 997)",
+                    relation: "spouse",
+                    grid: grid
+                )
+            )
         }
         return (household, members)
     }
@@ -42,7 +52,8 @@ struct DemoPeople {
         let day = Int.random(in: 1...28, using: &generator)
         let birth = CalendarDate(year: year, month: month, day: day)!
         let order = Int.random(in: 0...999, using: &generator)
-        let digits17 = "210921\(birth.description.replacingOccurrences(of: "-", with: ""))\(String(1000 + order).suffix(3))"
+        let digits17 =
+            "210921\(birth.description.replacingOccurrences(of: "-", with: ""))\(String(1000 + order).suffix(3))"
         return [
             "gridId": .string(grid.id), "relationToHead": .string(relation), "name": .string(name),
             "idNumber": .string(digits17 + String(ResidentIDNumber.checkCharacter(for: digits17)!)),

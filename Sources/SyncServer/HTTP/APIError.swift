@@ -44,13 +44,18 @@ struct APIError: HTTPResponseError {
         code: .payloadTooLarge,
         LocalizedText(
             "The request body is larger than the server accepts; send the outbox in smaller batches.",
-            zh: "请求内容超过服务器允许的大小，请分成较小的批次发送。"))
+            zh: "请求内容超过服务器允许的大小，请分成较小的批次发送。"
+        )
+    )
 
     static func malformedBody(_ detail: String) -> APIError {
         APIError(
             code: .malformedBody,
             LocalizedText(
-                "The request body is not valid gzip-compressed JSON (\(detail)).", zh: "请求内容不是有效的 gzip 压缩 JSON（\(detail)）。"))
+                "The request body is not valid gzip-compressed JSON (\(detail)).",
+                zh: "请求内容不是有效的 gzip 压缩 JSON（\(detail)）。"
+            )
+        )
     }
 
     static let notFound = APIError(code: .notFound, LocalizedText("There is nothing at this address.", zh: "该地址不存在。"))

@@ -8,7 +8,12 @@ import ServiceLifecycle
 import Shared
 
 /// Builds the router: the agents' endpoints, health and metrics.
-func buildRouter(database: ServerDatabase, settings: ServerSettings, metrics: ServerMetrics, now: @escaping @Sendable () -> UInt64) -> Router<BasicRequestContext> {
+func buildRouter(
+    database: ServerDatabase,
+    settings: ServerSettings,
+    metrics: ServerMetrics,
+    now: @escaping @Sendable () -> UInt64
+) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ObservingMiddleware(metrics: metrics))
     router.get("/health") { request, _ in
@@ -16,8 +21,10 @@ func buildRouter(database: ServerDatabase, settings: ServerSettings, metrics: Se
     }
     router.get("/metrics") { _, _ in
         Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-            body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4"],
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.render()))
+        )
     }
     SyncRoutes(database: database, settings: settings, metrics: metrics, now: now).register(on: router)
     return router
@@ -28,19 +35,33 @@ func buildRouter(database: ServerDatabase, settings: ServerSettings, metrics: Se
 /// `now` is the server's clock in milliseconds since 1970; tests pass their own. `onListening`
 /// receives the bound port once the server accepts connections (the real one when asked for port 0).
 func buildApplication(
-    settings: ServerSettings, database: ServerDatabase, logger: Logger,
+    settings: ServerSettings,
+    database: ServerDatabase,
+    logger: Logger,
     now: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,
     onListening: @escaping @Sendable (Int) -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let metrics = ServerMetrics()
     let router = buildRouter(database: database, settings: settings, metrics: metrics, now: now)
     let compaction = CompactionService(
-        database: database, retentionMilliseconds: UInt64(settings.retentionDays) * 86_400_000,
-        interval: .seconds(settings.compactionIntervalSeconds), logger: logger, now: now)
-    let configuration = ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "GridSync")
+        database: database,
+        retentionMilliseconds: UInt64(settings.retentionDays) * 86_400_000,
+        interval: .seconds(settings.compactionIntervalSeconds),
+        logger: logger,
+        now: now
+    )
+    let configuration = ApplicationConfiguration(
+        address: .hostname(settings.host, port: settings.port),
+        serverName: "GridSync"
+    )
     return Application(
-        router: router, server: try httpServer(settings), configuration: configuration, services: [compaction],
-        onServerRunning: { channel in onListening(channel.localAddress?.port ?? settings.port) }, logger: logger)
+        router: router,
+        server: try httpServer(settings),
+        configuration: configuration,
+        services: [compaction],
+        onServerRunning: { channel in onListening(channel.localAddress?.port ?? settings.port) },
+        logger: logger
+    )
 }
 
 /// Plain HTTP/1.1, or HTTPS when a certificate and key are configured.
@@ -48,6 +69,7 @@ private func httpServer(_ settings: ServerSettings) throws -> HTTPServerBuilder 
     guard let certificate = settings.tlsCertificate, let key = settings.tlsKey else { return .http1() }
     let tls = TLSConfiguration.makeServerConfiguration(
         certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-        privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+    )
     return try .tls(.http1(), tlsConfiguration: tls)
 }

@@ -8,7 +8,10 @@ import Shared
 /// in sorted order so the result is exactly what encoding ``SyncResponse`` or ``SnapshotPage`` gives.
 enum ResponseJSON {
     static func syncResponse(acknowledgedThrough: UInt64, page: PulledPage, serverTime: UInt64) -> Data {
-        var json = Data("{\"acknowledgedThrough\":\(acknowledgedThrough),\"cursor\":\(page.cursor),\"hasMore\":\(page.hasMore),\"operations\":".utf8)
+        var json = Data(
+            "{\"acknowledgedThrough\":\(acknowledgedThrough),\"cursor\":\(page.cursor),\"hasMore\":\(page.hasMore),\"operations\":"
+                .utf8
+        )
         appendArray(page.operations, to: &json)
         json.append(contentsOf: Data(",\"serverTime\":\(serverTime)}".utf8))
         return json

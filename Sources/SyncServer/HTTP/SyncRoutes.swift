@@ -21,8 +21,16 @@ struct SyncRoutes: Sendable {
     /// Confirms a token and tells the agent who it is.
     func enroll(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let agent = try await authenticate(request)
-        let answer = EnrollResponse(replica: agent.replica, gridId: agent.gridId, agentName: agent.name, serverTime: now())
-        context.logger.info("agent enrolled", metadata: ["sync.agent.replica": "\(agent.replica.rawValue)", "sync.agent.grid": "\(agent.gridId)"])
+        let answer = EnrollResponse(
+            replica: agent.replica,
+            gridId: agent.gridId,
+            agentName: agent.name,
+            serverTime: now()
+        )
+        context.logger.info(
+            "agent enrolled",
+            metadata: ["sync.agent.replica": "\(agent.replica.rawValue)", "sync.agent.grid": "\(agent.gridId)"]
+        )
         return WireBody.json(try CanonicalJSON.encode(answer), for: request)
     }
 
@@ -37,8 +45,13 @@ struct SyncRoutes: Sendable {
         let time = now()
         let outcome = try await run {
             try await database.push(
-                exchange.operations, batchId: exchange.batchId, from: agent, cursor: exchange.cursor, now: time,
-                rules: settings.exchangeRules)
+                exchange.operations,
+                batchId: exchange.batchId,
+                from: agent,
+                cursor: exchange.cursor,
+                now: time,
+                rules: settings.exchangeRules
+            )
         }
         let page = try await database.pull(for: agent, after: exchange.cursor, limit: settings.pageSize)
         metrics.exchanges.increment()
@@ -51,10 +64,12 @@ struct SyncRoutes: Sendable {
                 "sync.ops.received": "\(exchange.operations.count)", "sync.ops.stored": "\(outcome.stored)",
                 "sync.ops.pulled": "\(page.operations.count)", "sync.conflicts.opened": "\(outcome.conflictsOpened)",
                 "sync.cursor": "\(page.cursor)",
-            ])
+            ]
+        )
         return WireBody.json(
             ResponseJSON.syncResponse(acknowledgedThrough: outcome.acknowledgedThrough, page: page, serverTime: time),
-            for: request)
+            for: request
+        )
     }
 
     /// One page of the agent's whole scope; `?after=TOKEN` (the previous page's `nextAfter`) asks for the next.
@@ -67,7 +82,9 @@ struct SyncRoutes: Sendable {
                     code: .malformedBody,
                     LocalizedText(
                         "The after parameter must be the nextAfter of the previous page, unchanged.",
-                        zh: "after 参数必须原样使用上一页的 nextAfter。"))
+                        zh: "after 参数必须原样使用上一页的 nextAfter。"
+                    )
+                )
             }
             after = parsed
         }
@@ -75,7 +92,10 @@ struct SyncRoutes: Sendable {
         metrics.snapshotPages.increment()
         context.logger.info(
             "snapshot page",
-            metadata: ["sync.agent.replica": "\(agent.replica.rawValue)", "sync.snapshot.records": "\(slice.records.count)"])
+            metadata: [
+                "sync.agent.replica": "\(agent.replica.rawValue)", "sync.snapshot.records": "\(slice.records.count)",
+            ]
+        )
         return WireBody.json(try ResponseJSON.snapshotPage(slice), for: request)
     }
 
@@ -83,7 +103,9 @@ struct SyncRoutes: Sendable {
     private func authenticate(_ request: Request) async throws -> EnrolledAgent {
         // The scheme name is case-insensitive (RFC 7235); the token is not.
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-            let agent = try await database.agent(token: String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces))
+            let agent = try await database.agent(
+                token: String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+            )
         else { throw APIError(ExchangeError.unauthorized) }
         return agent
     }

@@ -9,7 +9,11 @@ enum WireBody {
     ///
     /// The compressed body may not exceed `maxBodyBytes` and the inflated JSON may not exceed
     /// `maxInflatedBytes`; a gzip bomb is stopped as soon as it passes the limit.
-    static func decode<Body: Decodable>(_ type: Body.Type, from request: Request, settings: ServerSettings) async throws -> Body {
+    static func decode<Body: Decodable>(
+        _ type: Body.Type,
+        from request: Request,
+        settings: ServerSettings
+    ) async throws -> Body {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: settings.maxBodyBytes)
@@ -56,9 +60,11 @@ enum WireBody {
             context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }
         switch error {
-        case .keyNotFound(let key, let context): return "missing \(path(context).isEmpty ? "" : path(context) + ".")\(key.stringValue)"
+        case .keyNotFound(let key, let context):
+            return "missing \(path(context).isEmpty ? "" : path(context) + ".")\(key.stringValue)"
         case .typeMismatch(_, let context), .valueNotFound(_, let context): return "wrong type at \(path(context))"
-        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "not JSON" : "bad value at \(path(context))"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not JSON" : "bad value at \(path(context))"
         @unknown default: return "not decodable"
         }
     }

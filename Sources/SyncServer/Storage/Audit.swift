@@ -5,7 +5,14 @@ import GRDB
 /// Rows are only ever inserted. Details name agents, grids, batches and counts; never a
 /// resident's personal data.
 enum Audit {
-    static func record(_ db: Database, at: UInt64, actor: String, action: String, subject: String?, detail: String?) throws {
+    static func record(
+        _ db: Database,
+        at: UInt64,
+        actor: String,
+        action: String,
+        subject: String?,
+        detail: String?
+    ) throws {
         try db.cachedStatement(sql: "INSERT INTO audit(at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [Int64(at), actor, action, subject, detail])
     }

@@ -12,8 +12,10 @@ struct ExchangeError: CodedError, Equatable {
             code: .outOfScope,
             message: LocalizedText(
                 "Operation \(dot) touches a record outside grid \(agentGrid); nothing from this batch was stored.",
-                zh: "操作 \(dot) 涉及网格 \(agentGrid) 以外的记录，本批次未保存任何内容。"),
-            dots: [dot])
+                zh: "操作 \(dot) 涉及网格 \(agentGrid) 以外的记录，本批次未保存任何内容。"
+            ),
+            dots: [dot]
+        )
     }
 
     static func missingDependency(_ dot: Dot) -> ExchangeError {
@@ -21,8 +23,10 @@ struct ExchangeError: CodedError, Equatable {
             code: .missingDependency,
             message: LocalizedText(
                 "Operation \(dot) depends on an operation the server has not received; send the outbox from its first unacknowledged operation.",
-                zh: "操作 \(dot) 依赖服务器尚未收到的操作，请从第一条未确认的操作起重新发送。"),
-            dots: [dot])
+                zh: "操作 \(dot) 依赖服务器尚未收到的操作，请从第一条未确认的操作起重新发送。"
+            ),
+            dots: [dot]
+        )
     }
 
     static func notAuthor(_ dot: Dot) -> ExchangeError {
@@ -30,23 +34,32 @@ struct ExchangeError: CodedError, Equatable {
             code: .invalidValue,
             message: LocalizedText(
                 "Operation \(dot) was not authored by this agent, and an agent may only send its own operations.",
-                zh: "操作 \(dot) 不是本终端生成的，终端只能上传自己的操作。"),
-            dots: [dot])
+                zh: "操作 \(dot) 不是本终端生成的，终端只能上传自己的操作。"
+            ),
+            dots: [dot]
+        )
     }
 
     static func serverOnly(_ dot: Dot) -> ExchangeError {
         ExchangeError(
             code: .invalidValue,
             message: LocalizedText(
-                "Operation \(dot) registers an incident, which only the county server does.", zh: "操作 \(dot) 试图为事件挂号，只有县级服务器可以挂号。"),
-            dots: [dot])
+                "Operation \(dot) registers an incident, which only the county server does.",
+                zh: "操作 \(dot) 试图为事件挂号，只有县级服务器可以挂号。"
+            ),
+            dots: [dot]
+        )
     }
 
     static func unknownGrid(_ grid: String, dot: Dot) -> ExchangeError {
         ExchangeError(
             code: .invalidValue,
-            message: LocalizedText("Operation \(dot) names grid \(grid), which does not exist.", zh: "操作 \(dot) 指定的网格 \(grid) 不存在。"),
-            dots: [dot])
+            message: LocalizedText(
+                "Operation \(dot) names grid \(grid), which does not exist.",
+                zh: "操作 \(dot) 指定的网格 \(grid) 不存在。"
+            ),
+            dots: [dot]
+        )
     }
 
     static func notAGroup(_ grid: String, dot: Dot) -> ExchangeError {
@@ -54,15 +67,21 @@ struct ExchangeError: CodedError, Equatable {
             code: .invalidValue,
             message: LocalizedText(
                 "Operation \(dot) puts a household or resident in grid \(grid), but they belong to a level-4 grid.",
-                zh: "操作 \(dot) 将住户或居民登记在网格 \(grid)，但住户和居民只能属于四级网格。"),
-            dots: [dot])
+                zh: "操作 \(dot) 将住户或居民登记在网格 \(grid)，但住户和居民只能属于四级网格。"
+            ),
+            dots: [dot]
+        )
     }
 
     static func invalid(_ error: ModelError, dot: Dot) -> ExchangeError {
         ExchangeError(
             code: error.code,
-            message: LocalizedText("Operation \(dot): \(error.message.english)", zh: "操作 \(dot)：\(error.message.chinese)"),
-            dots: [dot])
+            message: LocalizedText(
+                "Operation \(dot): \(error.message.english)",
+                zh: "操作 \(dot)：\(error.message.chinese)"
+            ),
+            dots: [dot]
+        )
     }
 
     static func clockDrift(_ dots: [Dot], bound: UInt64) -> ExchangeError {
@@ -70,8 +89,10 @@ struct ExchangeError: CodedError, Equatable {
             code: .clockDrift,
             message: LocalizedText(
                 "The laptop's clock is more than \(bound / 60_000) minutes ahead of the county server's; set the clock right and sync again.",
-                zh: "笔记本电脑的时钟比县级服务器快了\(bound / 60_000)分钟以上，请校准时钟后重新同步。"),
-            dots: dots)
+                zh: "笔记本电脑的时钟比县级服务器快了\(bound / 60_000)分钟以上，请校准时钟后重新同步。"
+            ),
+            dots: dots
+        )
     }
 
     static func resyncRequired(reason: String?) -> ExchangeError {
@@ -80,20 +101,26 @@ struct ExchangeError: CodedError, Equatable {
             code: .resyncRequired,
             message: LocalizedText(
                 "The server needs this agent to take a fresh snapshot before it syncs again\(why).",
-                zh: "服务器要求本终端先重新获取完整快照再同步\(why)。"))
+                zh: "服务器要求本终端先重新获取完整快照再同步\(why)。"
+            )
+        )
     }
 
     static let unauthorized = ExchangeError(
         code: .unauthorized,
         message: LocalizedText(
             "The agent's token is missing, unknown or revoked; ask the county operator to enroll this laptop again.",
-            zh: "终端令牌缺失、无效或已被吊销，请联系县级管理员重新注册本终端。"))
+            zh: "终端令牌缺失、无效或已被吊销，请联系县级管理员重新注册本终端。"
+        )
+    )
 
     static func unsupportedVersion(_ version: Int) -> ExchangeError {
         ExchangeError(
             code: .unsupportedVersion,
             message: LocalizedText(
                 "Protocol version \(version) is not supported; this server speaks version \(ProtocolVersion.current).",
-                zh: "不支持协议版本 \(version)，本服务器使用版本 \(ProtocolVersion.current)。"))
+                zh: "不支持协议版本 \(version)，本服务器使用版本 \(ProtocolVersion.current)。"
+            )
+        )
     }
 }

@@ -43,7 +43,13 @@ struct MergeBatch {
         self.cache = cache
         acknowledgedThrough =
             try agent.map {
-                try UInt64(Int64.fetchOne(db, sql: "SELECT acknowledgedThrough FROM agent WHERE replica = ?", arguments: [$0.replica.rawValue]) ?? 0)
+                try UInt64(
+                    Int64.fetchOne(
+                        db,
+                        sql: "SELECT acknowledgedThrough FROM agent WHERE replica = ?",
+                        arguments: [$0.replica.rawValue]
+                    ) ?? 0
+                )
             } ?? 0
     }
 
@@ -56,7 +62,9 @@ struct MergeBatch {
         guard entry.scope.isVisible(to: agent) else {
             throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
         }
-        guard entry.state.readiness(of: operation) == .ready else { throw ExchangeError.missingDependency(operation.dot) }
+        guard entry.state.readiness(of: operation) == .ready else {
+            throw ExchangeError.missingDependency(operation.dot)
+        }
         let isFirstReport = entry.state.clock.isEmpty && operation.type == .incident
         serverClock.advance(past: operation.hlc)
         try append(operation, to: &entry)
@@ -73,8 +81,12 @@ struct MergeBatch {
     /// one never had the record's history, so they take a fresh snapshot at their next sync.
     private mutating func followMove(of entry: inout Entry, by operation: SyncOperation, agent: EnrolledAgent) throws {
         guard case .set(let fields) = operation.payload, let grid = fields["gridId"]?.stringValue else { return }
-        guard let written = try GridScope.fetch(db, gridId: grid) else { throw ExchangeError.unknownGrid(grid, dot: operation.dot) }
-        guard written.isVisible(to: agent) else { throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId) }
+        guard let written = try GridScope.fetch(db, gridId: grid) else {
+            throw ExchangeError.unknownGrid(grid, dot: operation.dot)
+        }
+        guard written.isVisible(to: agent) else {
+            throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
+        }
         if operation.type == .household || operation.type == .resident, written.ancestors[3] != grid {
             throw ExchangeError.notAGroup(grid, dot: operation.dot)
         }
@@ -84,11 +96,18 @@ struct MergeBatch {
         let previous = entry.scope
         entry.scope = target
         entry.moved = true
-        let candidates = try Row.fetchAll(db, sql: "\(EnrolledAgent.selection) WHERE revokedAt IS NULL AND agent.resyncRequestedAt IS NULL").map(EnrolledAgent.init(row:))
+        let candidates = try Row.fetchAll(
+            db,
+            sql: "\(EnrolledAgent.selection) WHERE revokedAt IS NULL AND agent.resyncRequestedAt IS NULL"
+        ).map(EnrolledAgent.init(row:))
         for other in candidates where target.isVisible(to: other) && !previous.isVisible(to: other) {
             try db.execute(
                 sql: "UPDATE agent SET resyncRequestedAt = ?, resyncReason = ? WHERE replica = ?",
-                arguments: [Int64(now), "\(operation.type.rawValue) \(operation.id) moved into grid \(visible)", other.replica.rawValue])
+                arguments: [
+                    Int64(now), "\(operation.type.rawValue) \(operation.id) moved into grid \(visible)",
+                    other.replica.rawValue,
+                ]
+            )
         }
     }
 
@@ -96,13 +115,24 @@ struct MergeBatch {
     @discardableResult
     mutating func author(_ payload: SyncOperation.Payload, on record: RecordKey) throws -> SyncOperation {
         guard var entry = try records[record] ?? loadExisting(record) else {
-            throw ExchangeError(code: .notFound, message: LocalizedText("There is no \(record.type.rawValue) \(record.id).", zh: "不存在 \(record.type.rawValue) \(record.id)。"))
+            throw ExchangeError(
+                code: .notFound,
+                message: LocalizedText(
+                    "There is no \(record.type.rawValue) \(record.id).",
+                    zh: "不存在 \(record.type.rawValue) \(record.id)。"
+                )
+            )
         }
         let counter = try nextServerCounter()
         serverClock.advance(past: entry.state.latestHLC)
         let operation = SyncOperation(
-            dot: Dot(replica: .server, counter: counter), context: entry.state.clock,
-            hlc: serverClock.tick(now: now), type: record.type, id: record.id, payload: payload)
+            dot: Dot(replica: .server, counter: counter),
+            context: entry.state.clock,
+            hlc: serverClock.tick(now: now),
+            type: record.type,
+            id: record.id,
+            payload: payload
+        )
         try append(operation, to: &entry)
         records[record] = entry
         return operation
@@ -121,14 +151,26 @@ struct MergeBatch {
             }
         }
         if let serverCounter {
-            try db.execute(sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)", arguments: [Int64(serverCounter)])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)",
+                arguments: [Int64(serverCounter)]
+            )
         }
         if let agent {
             try db.execute(
-                sql: "UPDATE agent SET acknowledgedThrough = ?, lastSyncAt = ?, cursor = COALESCE(?, cursor) WHERE replica = ?",
-                arguments: [Int64(acknowledgedThrough), Int64(now), cursor.map(Int64.init), agent.replica.rawValue])
+                sql:
+                    "UPDATE agent SET acknowledgedThrough = ?, lastSyncAt = ?, cursor = COALESCE(?, cursor) WHERE replica = ?",
+                arguments: [Int64(acknowledgedThrough), Int64(now), cursor.map(Int64.init), agent.replica.rawValue]
+            )
             if stored > 0 {
-                try Audit.record(db, at: now, actor: "agent:\(agent.replica.rawValue)", action: "push", subject: batchId, detail: "\(stored) operations through counter \(acknowledgedThrough)")
+                try Audit.record(
+                    db,
+                    at: now,
+                    actor: "agent:\(agent.replica.rawValue)",
+                    action: "push",
+                    subject: batchId,
+                    detail: "\(stored) operations through counter \(acknowledgedThrough)"
+                )
             }
         }
         return opened
@@ -142,7 +184,9 @@ struct MergeBatch {
         switch operation.payload {
         case .create(let fields), .log(let fields):
             guard let grid = fields["gridId"]?.stringValue else { throw ExchangeError.missingDependency(operation.dot) }
-            guard let scope = try GridScope.fetch(db, gridId: grid) else { throw ExchangeError.unknownGrid(grid, dot: operation.dot) }
+            guard let scope = try GridScope.fetch(db, gridId: grid) else {
+                throw ExchangeError.unknownGrid(grid, dot: operation.dot)
+            }
             if operation.type == .household || operation.type == .resident, scope.ancestors[3] != grid {
                 throw ExchangeError.notAGroup(grid, dot: operation.dot)
             }
@@ -153,42 +197,76 @@ struct MergeBatch {
     }
 
     private func loadExisting(_ key: RecordKey) throws -> Entry? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, gridId, g1, g2, g3, g4, state FROM record WHERE type = ? AND id = ?"), arguments: [key.type.rawValue, key.id]) else { return nil }
-        let state = try cache?.state(of: key, seq: row["seq"]) ?? CanonicalJSON.decode(RecordState.self, from: row["state"])
-        return Entry(state: state, scope: GridScope(row: row), hadConflicts: state.registers.values.contains { $0.count > 1 })
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT seq, gridId, g1, g2, g3, g4, state FROM record WHERE type = ? AND id = ?"
+                ),
+                arguments: [key.type.rawValue, key.id]
+            )
+        else { return nil }
+        let state =
+            try cache?.state(of: key, seq: row["seq"]) ?? CanonicalJSON.decode(RecordState.self, from: row["state"])
+        return Entry(
+            state: state,
+            scope: GridScope(row: row),
+            hadConflicts: state.registers.values.contains { $0.count > 1 }
+        )
     }
 
     private mutating func append(_ operation: SyncOperation, to entry: inout Entry) throws {
         entry.state.apply(operation)
         entry.dirty = true
         let scope = entry.scope.ancestors
-        try db.cachedStatement(sql: "INSERT INTO oplog(replica, counter, g1, g2, g3, g4, body, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [operation.dot.replica.rawValue, Int64(operation.dot.counter), scope[0], scope[1], scope[2], scope[3], try CanonicalJSON.encode(operation), Int64(now)])
+        try db.cachedStatement(
+            sql: "INSERT INTO oplog(replica, counter, g1, g2, g3, g4, body, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        .execute(arguments: [
+            operation.dot.replica.rawValue, Int64(operation.dot.counter), scope[0], scope[1], scope[2], scope[3],
+            try CanonicalJSON.encode(operation), Int64(now),
+        ])
         lastSeq = db.lastInsertedRowID
     }
 
     private func saveRecord(_ key: RecordKey, _ entry: Entry) throws {
         let scope = entry.scope.ancestors
-        try db.cachedStatement(sql: "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq")
-            .execute(arguments: [key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], try CanonicalJSON.encode(entry.state), lastSeq])
+        try db.cachedStatement(
+            sql:
+                "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq"
+        )
+        .execute(arguments: [
+            key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3],
+            try CanonicalJSON.encode(entry.state), lastSeq,
+        ])
         if entry.moved {
             // Only a move rewrites the scope columns: SQLite updates an index whenever its columns are assigned.
             try db.execute(
                 sql: "UPDATE record SET gridId = ?, g1 = ?, g2 = ?, g3 = ?, g4 = ? WHERE type = ? AND id = ?",
-                arguments: [entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], key.type.rawValue, key.id])
+                arguments: [entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], key.type.rawValue, key.id]
+            )
         }
     }
 
     /// Keeps the `conflict` index in step with the record; returns how many conflicts are new.
     private func saveConflicts(of state: RecordState) throws -> Int {
         let fields = state.conflicts.map(\.field)
-        let existing = try String.fetchSet(db, sql: "SELECT field FROM conflict WHERE type = ? AND recordId = ?", arguments: [state.type.rawValue, state.id])
+        let existing = try String.fetchSet(
+            db,
+            sql: "SELECT field FROM conflict WHERE type = ? AND recordId = ?",
+            arguments: [state.type.rawValue, state.id]
+        )
         for field in existing.subtracting(fields) {
-            try db.execute(sql: "DELETE FROM conflict WHERE type = ? AND recordId = ? AND field = ?", arguments: [state.type.rawValue, state.id, field])
+            try db.execute(
+                sql: "DELETE FROM conflict WHERE type = ? AND recordId = ? AND field = ?",
+                arguments: [state.type.rawValue, state.id, field]
+            )
         }
         let opened = Set(fields).subtracting(existing)
         for field in opened {
-            try db.execute(sql: "INSERT INTO conflict(type, recordId, field, since) VALUES (?, ?, ?, ?)", arguments: [state.type.rawValue, state.id, field, Int64(now)])
+            try db.execute(
+                sql: "INSERT INTO conflict(type, recordId, field, since) VALUES (?, ?, ?, ?)",
+                arguments: [state.type.rawValue, state.id, field, Int64(now)]
+            )
         }
         return opened.count
     }
@@ -196,7 +274,9 @@ struct MergeBatch {
     // MARK: Server operations
 
     private mutating func nextServerCounter() throws -> UInt64 {
-        let current = try serverCounter ?? UInt64(Int64.fetchOne(db, sql: "SELECT value FROM serverState WHERE key = 'serverCounter'") ?? 0)
+        let current =
+            try serverCounter
+            ?? UInt64(Int64.fetchOne(db, sql: "SELECT value FROM serverState WHERE key = 'serverCounter'") ?? 0)
         serverCounter = current + 1
         return current + 1
     }
@@ -205,9 +285,13 @@ struct MergeBatch {
     private mutating func register(_ incident: RecordKey) throws {
         let day = CountyTime.date(atMilliseconds: now)
         let dayKey = day.description.replacingOccurrences(of: "-", with: "")
-        let number = try Int64.fetchOne(
-            db, sql: "INSERT INTO registryCounter(day, last) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last",
-            arguments: [dayKey]) ?? 1
+        let number =
+            try Int64.fetchOne(
+                db,
+                sql:
+                    "INSERT INTO registryCounter(day, last) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last",
+                arguments: [dayKey]
+            ) ?? 1
         let registryNumber = "\(rules.registryPrefix)-\(dayKey)-\(String(format: "%06lld", number))"
         try author(.event(IncidentEvent(action: .register, registryNumber: registryNumber)), on: incident)
         registered += 1

@@ -10,12 +10,17 @@ extension ServerDatabase {
         try await writer.write { db in
             let seenByAll = try Int64.fetchOne(db, sql: "SELECT MIN(cursor) FROM agent WHERE revokedAt IS NULL") ?? 0
             let cutoff = now > retentionMilliseconds ? Int64(now - retentionMilliseconds) : 0
-            let expired = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM oplog WHERE receivedAt < ?", arguments: [cutoff]) ?? 0
+            let expired =
+                try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM oplog WHERE receivedAt < ?", arguments: [cutoff]) ?? 0
             let floor = max(seenByAll, expired)
             guard floor > 0 else { return 0 }
             try db.execute(sql: "DELETE FROM oplog WHERE seq <= ?", arguments: [floor])
             let dropped = db.changesCount
-            try db.execute(sql: "INSERT INTO serverState(key, value) VALUES ('oplogFloor', ?) ON CONFLICT(key) DO UPDATE SET value = MAX(value, excluded.value)", arguments: [floor])
+            try db.execute(
+                sql:
+                    "INSERT INTO serverState(key, value) VALUES ('oplogFloor', ?) ON CONFLICT(key) DO UPDATE SET value = MAX(value, excluded.value)",
+                arguments: [floor]
+            )
             return dropped
         }
     }

@@ -14,14 +14,19 @@ extension ServerDatabase {
     ///   - progress: called after each township with the townships done and their total.
     /// - Returns: how many households and residents were created.
     func loadDemoCounty(
-        now: UInt64, actor: String, householdScale: Int = 1, withResidents: Bool = true,
+        now: UInt64,
+        actor: String,
+        householdScale: Int = 1,
+        withResidents: Bool = true,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> (households: Int, residents: Int) {
         guard try writer.read({ try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM gridNode") }) == 0 else {
             throw ModelError.invalid(
                 LocalizedText(
                     "The demo county can only be loaded into an empty data directory; this one already has grids.",
-                    zh: "演示县只能载入空的数据目录，当前目录已有网格数据。"))
+                    zh: "演示县只能载入空的数据目录，当前目录已有网格数据。"
+                )
+            )
         }
         let nodes = DemoCounty.grids()
         try addGrids(nodes, actor: actor, now: now)
@@ -32,20 +37,33 @@ extension ServerDatabase {
         var ids = SplitMix64(seed: 150_000)
         var counter: UInt64 = 0
         var totals = (households: 0, residents: 0)
-        let townships = Dictionary(grouping: groups) { GridScope(node: $0, in: tree).ancestors[0]! }.sorted { $0.key < $1.key }
+        let townships = Dictionary(grouping: groups) { GridScope(node: $0, in: tree).ancestors[0]! }.sorted {
+            $0.key < $1.key
+        }
         for (done, (_, grids)) in townships.enumerated() {
             try writer.write { db in
-                let statement = try db.cachedStatement(sql: "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)")
+                let statement = try db.cachedStatement(
+                    sql:
+                        "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)"
+                )
                 func insert(_ fields: [String: FieldValue], as type: RecordType, in scope: GridScope) throws -> String {
                     let key = RecordKey(type: type, id: RecordID.make(nowMilliseconds: now, using: &ids))
                     counter += 1
                     var state = RecordState(type: type, id: key.id)
                     state.apply(
                         SyncOperation(
-                            dot: Dot(replica: .server, counter: counter), context: VersionVector(),
-                            hlc: HLCTimestamp(wallMilliseconds: now), type: type, id: key.id, payload: .create(fields)))
+                            dot: Dot(replica: .server, counter: counter),
+                            context: VersionVector(),
+                            hlc: HLCTimestamp(wallMilliseconds: now),
+                            type: type,
+                            id: key.id,
+                            payload: .create(fields)
+                        )
+                    )
                     let g = scope.ancestors
-                    try statement.execute(arguments: [type.rawValue, key.id, scope.gridId, g[0], g[1], g[2], g[3], try CanonicalJSON.encode(state)])
+                    try statement.execute(arguments: [
+                        type.rawValue, key.id, scope.gridId, g[0], g[1], g[2], g[3], try CanonicalJSON.encode(state),
+                    ])
                     return key.id
                 }
                 for grid in grids {
@@ -61,12 +79,22 @@ extension ServerDatabase {
                         totals.residents += withResidents ? members.count : 0
                     }
                 }
-                try db.execute(sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)", arguments: [Int64(counter)])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)",
+                    arguments: [Int64(counter)]
+                )
             }
             progress(done + 1, townships.count)
         }
         try writer.write { db in
-            try Audit.record(db, at: now, actor: actor, action: "grids.demo", subject: DemoCounty.countyID, detail: "\(totals.households) households, \(totals.residents) residents")
+            try Audit.record(
+                db,
+                at: now,
+                actor: actor,
+                action: "grids.demo",
+                subject: DemoCounty.countyID,
+                detail: "\(totals.households) households, \(totals.residents) residents"
+            )
         }
         return totals
     }

@@ -89,7 +89,8 @@ extension ServerDatabase {
                         subject TEXT,
                         detail TEXT
                     );
-                    """)
+                    """
+            )
         }
         return migrator
     }

@@ -20,15 +20,26 @@ extension ServerDatabase {
             var arguments: StatementArguments = agent.scopeColumn == nil ? [] : [agent.gridId]
             arguments += [Int64(cursor), agent.replica.rawValue, limit + 1]
             let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT seq, body FROM oplog WHERE \(scopeFilter)seq > ? AND replica != ? ORDER BY seq LIMIT ?"),
-                arguments: arguments)
+                db.cachedStatement(
+                    sql: "SELECT seq, body FROM oplog WHERE \(scopeFilter)seq > ? AND replica != ? ORDER BY seq LIMIT ?"
+                ),
+                arguments: arguments
+            )
             if rows.count > limit {
                 let page = rows.prefix(limit)
-                return PulledPage(operations: page.map { $0["body"] }, cursor: UInt64(page.last!["seq"] as Int64), hasMore: true)
+                return PulledPage(
+                    operations: page.map { $0["body"] },
+                    cursor: UInt64(page.last!["seq"] as Int64),
+                    hasMore: true
+                )
             }
             // Nothing more in scope: move the cursor to the newest operation of all, so the next
             // pull starts there instead of re-reading this agent's own or out-of-scope operations.
-            return PulledPage(operations: rows.map { $0["body"] }, cursor: max(cursor, try latestSequence(db)), hasMore: false)
+            return PulledPage(
+                operations: rows.map { $0["body"] },
+                cursor: max(cursor, try latestSequence(db)),
+                hasMore: false
+            )
         }
     }
 
@@ -50,6 +61,8 @@ extension ServerDatabase {
     func requireNoResync(for agent: EnrolledAgent, cursor: UInt64) async throws {
         if agent.resyncRequestedAt != nil { throw ExchangeError.resyncRequired(reason: agent.resyncReason) }
         let floor = try await writer.read { try Self.oplogFloor($0) }
-        if cursor < floor { throw ExchangeError.resyncRequired(reason: "the operation log before \(floor) was compacted") }
+        if cursor < floor {
+            throw ExchangeError.resyncRequired(reason: "the operation log before \(floor) was compacted")
+        }
     }
 }

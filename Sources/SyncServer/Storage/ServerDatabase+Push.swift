@@ -30,7 +30,14 @@ extension ServerDatabase {
     ///
     /// - Throws: ``ExchangeError`` for a refused batch (scope, validation, drift, gaps), after which
     ///   the store is unchanged.
-    func push(_ operations: [SyncOperation], batchId: String, from agent: EnrolledAgent, cursor: UInt64, now: UInt64, rules: ExchangeRules) async throws -> PushOutcome {
+    func push(
+        _ operations: [SyncOperation],
+        batchId: String,
+        from agent: EnrolledAgent,
+        cursor: UInt64,
+        now: UInt64,
+        rules: ExchangeRules
+    ) async throws -> PushOutcome {
         try Self.checkAlone(operations, from: agent, now: now, rules: rules)
         let cache = cache
         return try await groupCommit.submit { db in
@@ -40,14 +47,22 @@ extension ServerDatabase {
             }
             let conflictsOpened = try batch.finish(batchId: batchId, cursor: cursor)
             let outcome = PushOutcome(
-                acknowledgedThrough: batch.acknowledgedThrough, stored: batch.stored,
-                conflictsOpened: conflictsOpened, registered: batch.registered)
+                acknowledgedThrough: batch.acknowledgedThrough,
+                stored: batch.stored,
+                conflictsOpened: conflictsOpened,
+                registered: batch.registered
+            )
             return (outcome, batch.saved)
         }
     }
 
     /// The checks that need no database: authorship, schema, clock drift.
-    private static func checkAlone(_ operations: [SyncOperation], from agent: EnrolledAgent, now: UInt64, rules: ExchangeRules) throws {
+    private static func checkAlone(
+        _ operations: [SyncOperation],
+        from agent: EnrolledAgent,
+        now: UInt64,
+        rules: ExchangeRules
+    ) throws {
         let clock = HybridLogicalClock(maxDriftMilliseconds: rules.maxDriftMilliseconds)
         var drifted: [Dot] = []
         for operation in operations {

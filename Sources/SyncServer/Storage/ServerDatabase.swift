@@ -18,7 +18,9 @@ struct ServerDatabase: Sendable {
     static func open(directory: String) throws -> ServerDatabase {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let pool = try DatabasePool(
-            path: (directory as NSString).appendingPathComponent("server.sqlite"), configuration: configuration())
+            path: (directory as NSString).appendingPathComponent("server.sqlite"),
+            configuration: configuration()
+        )
         return try ServerDatabase(pool)
     }
 

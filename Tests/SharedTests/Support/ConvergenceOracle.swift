@@ -19,7 +19,8 @@ enum ConvergenceOracle {
                 Set(
                     operations.filter { candidate in
                         !operations.contains { $0.dot != candidate.dot && $0.context.covers(candidate.dot) }
-                    }.map(\.dot))
+                    }.map(\.dot)
+                )
             }
         }
     }
@@ -36,7 +37,11 @@ enum ConvergenceOracle {
                 default: return false
                 }
             }
-            if !seen { result[operation.record, default: [:]][field, default: []].insert(SetEntry(element: element, dot: operation.dot)) }
+            if !seen {
+                result[operation.record, default: [:]][field, default: []].insert(
+                    SetEntry(element: element, dot: operation.dot)
+                )
+            }
         }
         return result
     }

@@ -49,8 +49,16 @@ struct ConvergenceSchedule {
         let resident = RecordKey(type: .resident, id: "00000000-0000-7000-8000-000000000002")
         let incident = RecordKey(type: .incident, id: "00000000-0000-7000-8000-000000000003")
         author(0, .create(["gridId": .string("g1"), "address": .string("a0"), "headName": .string("h0")]), household)
-        author(0, .create(["gridId": .string("g1"), "name": .string("n0"), "householdId": .string(household.id)]), resident)
-        author(0, .create(["gridId": .string("g1"), "category": .string("dispute"), "summary": .string("s0")]), incident)
+        author(
+            0,
+            .create(["gridId": .string("g1"), "name": .string("n0"), "householdId": .string(household.id)]),
+            resident
+        )
+        author(
+            0,
+            .create(["gridId": .string("g1"), "category": .string("dispute"), "summary": .string("s0")]),
+            incident
+        )
         for index in replicas.indices {
             for operation in log { replicas[index].receive(operation) }
             known[index] = [household, resident, incident]
@@ -88,7 +96,11 @@ struct ConvergenceSchedule {
 
     private mutating func createHousehold(by replica: Int, _ word: UInt64) {
         let record = RecordKey(type: .household, id: RecordID.make(nowMilliseconds: now, using: &random))
-        author(replica, .create(["gridId": .string("g1"), "address": .string("new"), "headName": .string("h")]), record)
+        author(
+            replica,
+            .create(["gridId": .string("g1"), "address": .string("new"), "headName": .string("h")]),
+            record
+        )
         known[replica].append(record)
     }
 
@@ -123,6 +135,7 @@ struct ConvergenceSchedule {
             target: action == .dispatch || action == .escalate ? "g\(choice % 3)" : nil,
             note: "n\(choice)",
             satisfaction: action == .close ? .satisfied : nil,
-            registryNumber: action == .register ? "FM-20251129-\(choice)" : nil)
+            registryNumber: action == .register ? "FM-20251129-\(choice)" : nil
+        )
     }
 }

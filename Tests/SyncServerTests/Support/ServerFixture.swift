@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import HummingbirdTesting
 import Hummingbird
+import HummingbirdTesting
 import Logging
 import Shared
 import Synchronization
@@ -68,7 +68,10 @@ struct ServerFixture {
         let (agent, token) = try database.enroll(gridId: grid, name: nil, actor: "test", now: clock.now)
         if snapshotTaken {
             try database.writer.write { db in
-                try db.execute(sql: "UPDATE agent SET resyncRequestedAt = NULL, resyncReason = NULL WHERE replica = ?", arguments: [agent.replica.rawValue])
+                try db.execute(
+                    sql: "UPDATE agent SET resyncRequestedAt = NULL, resyncReason = NULL WHERE replica = ?",
+                    arguments: [agent.replica.rawValue]
+                )
             }
         }
         return TestAgent(replica: InMemoryReplica(replica: agent.replica), token: token, grid: grid, clock: clock)
@@ -105,7 +108,8 @@ struct TestAgent {
 
     /// Authors an operation now (server time, or the laptop's time `at`), applies it locally and queues it.
     @discardableResult
-    mutating func write(_ payload: SyncOperation.Payload, to record: RecordKey, at time: UInt64? = nil) -> SyncOperation {
+    mutating func write(_ payload: SyncOperation.Payload, to record: RecordKey, at time: UInt64? = nil) -> SyncOperation
+    {
         let operation = replica.write(payload, to: record, now: time ?? clock.now)
         outbox.append(operation)
         return operation
@@ -115,13 +119,20 @@ struct TestAgent {
     @discardableResult
     mutating func addHousehold(in grid: String? = nil, address: String = "一组1号") -> RecordKey {
         let key = RecordKey(type: .household, id: RecordID.make(nowMilliseconds: clock.now))
-        write(.create(["gridId": .string(grid ?? self.grid), "address": .string(address), "headName": .string("包测试")]), to: key)
+        write(
+            .create(["gridId": .string(grid ?? self.grid), "address": .string(address), "headName": .string("包测试")]),
+            to: key
+        )
         return key
     }
 
     /// Creates a valid resident in `grid` (the agent's own by default) with the given extra fields.
     @discardableResult
-    mutating func addResident(in grid: String? = nil, name: String = "包测试", _ fields: [String: FieldValue] = [:]) -> RecordKey {
+    mutating func addResident(
+        in grid: String? = nil,
+        name: String = "包测试",
+        _ fields: [String: FieldValue] = [:]
+    ) -> RecordKey {
         let key = RecordKey(type: .resident, id: RecordID.make(nowMilliseconds: clock.now))
         write(.create(fields.merging(["gridId": .string(grid ?? self.grid), "name": .string(name)]) { $1 }), to: key)
         return key
@@ -131,7 +142,11 @@ struct TestAgent {
     @discardableResult
     mutating func reportIncident(in grid: String? = nil, summary: String = "邻里纠纷") -> RecordKey {
         let key = RecordKey(type: .incident, id: RecordID.make(nowMilliseconds: clock.now))
-        write(.create(["gridId": .string(grid ?? self.grid), "category": .string("dispute"), "summary": .string(summary)]), to: key)
+        write(
+            .create(["gridId": .string(grid ?? self.grid), "category": .string("dispute"), "summary": .string(summary)]
+            ),
+            to: key
+        )
         return key
     }
 
@@ -154,7 +169,10 @@ enum Wire {
     }
 
     /// The canonical JSON of `value` with each `target` text replaced, gzip-compressed: for bodies the Swift types cannot write.
-    static func gzipJSON(_ value: some Encodable, replacing replacements: KeyValuePairs<String, String>) throws -> ByteBuffer {
+    static func gzipJSON(
+        _ value: some Encodable,
+        replacing replacements: KeyValuePairs<String, String>
+    ) throws -> ByteBuffer {
         var json = String(decoding: try CanonicalJSON.encode(value), as: UTF8.self)
         for (target, replacement) in replacements {
             precondition(json.contains(target), "the JSON has no \(target) to replace")
@@ -186,7 +204,11 @@ extension TestClientProtocol {
     @discardableResult
     func sync(_ agent: inout TestAgent, batchId: String = UUID().uuidString.lowercased()) async throws -> SyncResponse {
         let response = try await executeRequest(
-            uri: "/v1/sync", method: .post, headers: Wire.headers(token: agent.token), body: Wire.gzipJSON(agent.request(batchId: batchId)))
+            uri: "/v1/sync",
+            method: .post,
+            headers: Wire.headers(token: agent.token),
+            body: Wire.gzipJSON(agent.request(batchId: batchId))
+        )
         guard response.status == .ok else {
             throw ExchangeFailure(status: response.status, body: try Wire.decode(ErrorBody.self, from: response))
         }
@@ -202,7 +224,12 @@ extension TestClientProtocol {
 
     /// Sends a raw body to `/v1/sync` and returns the error body (the test expects a refusal).
     func refusal(token: String?, body: ByteBuffer, gzip: Bool = true) async throws -> (HTTPResponse.Status, ErrorBody) {
-        let response = try await executeRequest(uri: "/v1/sync", method: .post, headers: Wire.headers(token: token, gzip: gzip), body: body)
+        let response = try await executeRequest(
+            uri: "/v1/sync",
+            method: .post,
+            headers: Wire.headers(token: token, gzip: gzip),
+            body: body
+        )
         return (response.status, try Wire.decode(ErrorBody.self, from: response))
     }
 }
@@ -210,17 +237,28 @@ extension TestClientProtocol {
 extension TestClientProtocol {
     /// Sends `request` to `/v1/sync` as `token` and returns the raw answer.
     func send(_ request: SyncRequest, token: String?) async throws -> TestResponse {
-        try await executeRequest(uri: "/v1/sync", method: .post, headers: Wire.headers(token: token), body: Wire.gzipJSON(request))
+        try await executeRequest(
+            uri: "/v1/sync",
+            method: .post,
+            headers: Wire.headers(token: token),
+            body: Wire.gzipJSON(request)
+        )
     }
 
     /// `GET /v1/snapshot`, the first page or the page after `after` (passed URL-encoded, as the protocol asks).
     func snapshot(token: String?, after: String? = nil) async throws -> TestResponse {
         let query = after.map { "?after=" + $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! } ?? ""
-        return try await executeRequest(uri: "/v1/snapshot" + query, method: .get, headers: Wire.headers(token: token, gzip: false), body: nil)
+        return try await executeRequest(
+            uri: "/v1/snapshot" + query,
+            method: .get,
+            headers: Wire.headers(token: token, gzip: false),
+            body: nil
+        )
     }
 
     /// Every page of a snapshot for `token`, following `nextAfter` until it is absent.
-    func snapshotPages(token: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [SnapshotPage] {
+    func snapshotPages(token: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [SnapshotPage]
+    {
         var pages: [SnapshotPage] = []
         var after: String?
         repeat {
@@ -237,14 +275,28 @@ extension TestClientProtocol {
     /// Sends `body` to `/v1/sync` expecting the refusal `code` with `status`, and checks that the store did not change.
     @discardableResult
     func expectRefusal(
-        _ code: ErrorCode, _ status: HTTPResponse.Status, token: String?, body: ByteBuffer, gzip: Bool = true,
-        fixture: ServerFixture, sourceLocation: SourceLocation = #_sourceLocation
+        _ code: ErrorCode,
+        _ status: HTTPResponse.Status,
+        token: String?,
+        body: ByteBuffer,
+        gzip: Bool = true,
+        fixture: ServerFixture,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> ErrorBody? {
         let before = try fixture.storeState()
-        let response = try await executeRequest(uri: "/v1/sync", method: .post, headers: Wire.headers(token: token, gzip: gzip), body: body)
+        let response = try await executeRequest(
+            uri: "/v1/sync",
+            method: .post,
+            headers: Wire.headers(token: token, gzip: gzip),
+            body: body
+        )
         #expect(response.status == status, sourceLocation: sourceLocation)
         let error = try? Wire.decode(ErrorBody.self, from: response)
-        #expect(error?.code == code, "answered \(response.status): \(error?.message ?? "no error body")", sourceLocation: sourceLocation)
+        #expect(
+            error?.code == code,
+            "answered \(response.status): \(error?.message ?? "no error body")",
+            sourceLocation: sourceLocation
+        )
         #expect(try fixture.storeState() == before, "a refused request changes nothing", sourceLocation: sourceLocation)
         return error
     }
@@ -252,10 +304,20 @@ extension TestClientProtocol {
     /// As ``expectRefusal(_:_:token:body:gzip:fixture:sourceLocation:)`` for the agent's current request.
     @discardableResult
     func expectRefusal(
-        _ code: ErrorCode, _ status: HTTPResponse.Status, for agent: TestAgent, fixture: ServerFixture,
+        _ code: ErrorCode,
+        _ status: HTTPResponse.Status,
+        for agent: TestAgent,
+        fixture: ServerFixture,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> ErrorBody? {
-        try await expectRefusal(code, status, token: agent.token, body: Wire.gzipJSON(agent.request()), fixture: fixture, sourceLocation: sourceLocation)
+        try await expectRefusal(
+            code,
+            status,
+            token: agent.token,
+            body: Wire.gzipJSON(agent.request()),
+            fixture: fixture,
+            sourceLocation: sourceLocation
+        )
     }
 }
 
@@ -275,14 +337,20 @@ extension ServerFixture {
         try database.writer.read { db in
             func rows(_ sql: String) throws -> [String] { try String.fetchAll(db, sql: sql) }
             return StoreState(
-                oplog: try rows("SELECT seq || ' ' || replica || ':' || counter || ' ' || hex(body) FROM oplog ORDER BY seq"),
-                records: try rows("SELECT type || '/' || id || ' ' || seq || ' ' || hex(state) FROM record ORDER BY type, id"),
+                oplog: try rows(
+                    "SELECT seq || ' ' || replica || ':' || counter || ' ' || hex(body) FROM oplog ORDER BY seq"
+                ),
+                records: try rows(
+                    "SELECT type || '/' || id || ' ' || seq || ' ' || hex(state) FROM record ORDER BY type, id"
+                ),
                 conflicts: try rows("SELECT type || '/' || recordId || '.' || field FROM conflict ORDER BY 1"),
                 agents: try rows(
-                    "SELECT replica || ' ack ' || acknowledgedThrough || ' cursor ' || cursor || ' sync ' || IFNULL(lastSyncAt, '-') || ' resync ' || IFNULL(resyncRequestedAt, '-') FROM agent ORDER BY replica"),
+                    "SELECT replica || ' ack ' || acknowledgedThrough || ' cursor ' || cursor || ' sync ' || IFNULL(lastSyncAt, '-') || ' resync ' || IFNULL(resyncRequestedAt, '-') FROM agent ORDER BY replica"
+                ),
                 registryCounters: try rows("SELECT day || ' ' || last FROM registryCounter ORDER BY day"),
                 serverState: try rows("SELECT key || ' ' || value FROM serverState ORDER BY key"),
-                auditRows: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit") ?? 0)
+                auditRows: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit") ?? 0
+            )
         }
     }
 
@@ -299,15 +367,21 @@ extension ServerFixture {
     /// The merged state of one record as the server stores it.
     func storedRecord(_ key: RecordKey) throws -> RecordState? {
         try database.writer.read { db in
-            try Data.fetchOne(db, sql: "SELECT state FROM record WHERE type = ? AND id = ?", arguments: [key.type.rawValue, key.id])
-                .map { try CanonicalJSON.decode(RecordState.self, from: $0) }
+            try Data.fetchOne(
+                db,
+                sql: "SELECT state FROM record WHERE type = ? AND id = ?",
+                arguments: [key.type.rawValue, key.id]
+            )
+            .map { try CanonicalJSON.decode(RecordState.self, from: $0) }
         }
     }
 
     /// Every operation in the log, in sequence order.
     func storedOperations() throws -> [SyncOperation] {
         try database.writer.read { db in
-            try Data.fetchAll(db, sql: "SELECT body FROM oplog ORDER BY seq").map { try CanonicalJSON.decode(SyncOperation.self, from: $0) }
+            try Data.fetchAll(db, sql: "SELECT body FROM oplog ORDER BY seq").map {
+                try CanonicalJSON.decode(SyncOperation.self, from: $0)
+            }
         }
     }
 

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// A real `sync-server` child process, for tests that must run (and crash) the daemon the way it
@@ -57,10 +57,13 @@ final class ServerProcess: @unchecked Sendable {
             candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("sync-server"))
         }
         candidates.append(packageRoot.appendingPathComponent(".build/debug/sync-server"))
-        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) { return found }
+        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) {
+            return found
+        }
         throw ServerProcessError(
             "No sync-server binary at \(candidates.map(\.path).joined(separator: " or ")). "
-                + "Build it first (swift build --build-tests) or set SYNC_SERVER_BINARY to its path.")
+                + "Build it first (swift build --build-tests) or set SYNC_SERVER_BINARY to its path."
+        )
     }
 
     /// The children's environment: ours without `SYNC_SERVER_*` settings, in English, plus `extra`.
@@ -85,7 +88,11 @@ final class ServerProcess: @unchecked Sendable {
     /// Runs `sync-server ARGUMENTS` to completion (an operator command such as `grids import`).
     ///
     /// `extra` adds to the English environment, for example `["LANG": "zh_CN.UTF-8"]`.
-    static func command(_ arguments: [String], scratch: URL, environment extra: [String: String] = [:]) throws -> CommandResult {
+    static func command(
+        _ arguments: [String],
+        scratch: URL,
+        environment extra: [String: String] = [:]
+    ) throws -> CommandResult {
         let out = scratch.appendingPathComponent("cmd-\(UUID().uuidString).out")
         let err = scratch.appendingPathComponent("cmd-\(UUID().uuidString).err")
         defer {
@@ -104,7 +111,8 @@ final class ServerProcess: @unchecked Sendable {
         return CommandResult(
             status: process.terminationStatus,
             stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        )
     }
 
     // MARK: The daemon
@@ -116,8 +124,12 @@ final class ServerProcess: @unchecked Sendable {
     ///   - generation: numbers the log files, one pair per start.
     ///   - health: asks `GET /health` on the port; true once it answers 200.
     static func serve(
-        dataDirectory: String, logs: URL, generation: Int, environment extra: [String: String] = [:],
-        timeout: Duration = .seconds(20), health: (Int) async -> Bool
+        dataDirectory: String,
+        logs: URL,
+        generation: Int,
+        environment extra: [String: String] = [:],
+        timeout: Duration = .seconds(20),
+        health: (Int) async -> Bool
     ) async throws -> ServerProcess {
         let out = logs.appendingPathComponent("serve-\(generation).out")
         let err = logs.appendingPathComponent("serve-\(generation).err")
@@ -141,14 +153,20 @@ final class ServerProcess: @unchecked Sendable {
         while port == nil {
             if let text = try? String(contentsOf: out, encoding: .utf8) { port = listeningPort(in: text) }
             if port != nil { break }
-            guard process.isRunning else { throw failure("exited with status \(process.terminationStatus) before listening") }
+            guard process.isRunning else {
+                throw failure("exited with status \(process.terminationStatus) before listening")
+            }
             guard clock.now < deadline else { throw failure("did not report a port within \(timeout)") }
             try await Task.sleep(for: .milliseconds(5))
         }
         let server = ServerProcess(process: process, port: port!, stdoutPath: out.path, stderrPath: err.path)
         while !(await health(server.port)) {
-            guard process.isRunning else { throw failure("exited with status \(process.terminationStatus) before /health answered") }
-            guard clock.now < deadline else { throw failure("listened on \(server.port) but /health did not answer within \(timeout)") }
+            guard process.isRunning else {
+                throw failure("exited with status \(process.terminationStatus) before /health answered")
+            }
+            guard clock.now < deadline else {
+                throw failure("listened on \(server.port) but /health did not answer within \(timeout)")
+            }
             try await Task.sleep(for: .milliseconds(5))
         }
         return server
@@ -173,12 +191,17 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Sends `signal` (SIGTERM asks for a graceful shutdown) and waits until the child is reaped.
-    func stop(with signal: Int32, timeout: Duration = .seconds(10)) async throws -> (reason: Process.TerminationReason, status: Int32) {
+    func stop(
+        with signal: Int32,
+        timeout: Duration = .seconds(10)
+    ) async throws -> (reason: Process.TerminationReason, status: Int32) {
         if process.isRunning { _ = sendSignal(process.processIdentifier, signal) }
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while process.isRunning {
-            guard clock.now < deadline else { throw ServerProcessError("sync-server (pid \(pid)) still runs \(timeout) after signal \(signal)") }
+            guard clock.now < deadline else {
+                throw ServerProcessError("sync-server (pid \(pid)) still runs \(timeout) after signal \(signal)")
+            }
             try await Task.sleep(for: .milliseconds(2))
         }
         return (process.terminationReason, process.terminationStatus)
