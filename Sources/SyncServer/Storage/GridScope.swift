@@ -35,8 +35,7 @@ struct GridScope: Sendable, Equatable {
     /// Loads a node's scope, or nil when the grid does not exist.
     static func fetch(_ db: Database, gridId: String) throws -> GridScope? {
         try Row.fetchOne(
-            db,
-            sql: "SELECT id AS gridId, g1, g2, g3, g4 FROM gridNode WHERE id = ?",
+            db.cachedStatement(sql: "SELECT id AS gridId, g1, g2, g3, g4 FROM gridNode WHERE id = ?"),
             arguments: [gridId]
         ).map { GridScope(row: $0) }
     }
