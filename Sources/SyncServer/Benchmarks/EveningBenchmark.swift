@@ -40,6 +40,11 @@ struct EveningBenchmark: AsyncParsableCommand {
         let noop = try await ExchangeDriver.run(count: batches.count, concurrency: concurrency) { _ in
             try await driver.noop()
         }
+        // Each agent's exchange with nothing to push or pull: what authentication, parsing and
+        // answering cost without merging, for reading the target's ratio in context.
+        let empty = try await ExchangeDriver.run(count: batches.count, concurrency: concurrency) {
+            try await driver.exchange(batches[$0], empty: true)
+        }
         let evening = try await ExchangeDriver.run(count: batches.count, concurrency: concurrency) {
             try await driver.exchange(batches[$0])
         }
@@ -48,6 +53,7 @@ struct EveningBenchmark: AsyncParsableCommand {
 
         let exchangeRate = Double(batches.count) / evening.seconds
         let noopRate = Double(batches.count) / noop.seconds
+        let emptyRate = Double(batches.count) / empty.seconds
         let result = BenchmarkResult(
             name: "county evening (HTTP on loopback)",
             figures: [
@@ -64,6 +70,8 @@ struct EveningBenchmark: AsyncParsableCommand {
                 ),
                 ("no-op requests/s (GET /health)", String(format: "%.0f", noopRate)),
                 ("ratio exchanges ÷ no-op (target ≥ 0.25)", String(format: "%.3f", exchangeRate / noopRate)),
+                ("empty exchanges/s (nothing to push or pull)", String(format: "%.0f", emptyRate)),
+                ("ratio exchanges ÷ empty exchanges", String(format: "%.3f", exchangeRate / emptyRate)),
             ]
         )
         print(result.text)

@@ -36,8 +36,10 @@ struct ExchangeDriver {
         return (ExchangeDriver(client: client, baseURL: "http://127.0.0.1:\(port)"), server)
     }
 
-    /// Sends one batch; returns the latency and checks the answer acknowledges the whole batch.
-    func exchange(_ batch: EveningWorkload.Batch) async throws -> Duration {
+    /// Sends one batch (or, with `empty`, the same agent's exchange with nothing to push); returns
+    /// the latency and checks the answer acknowledges what was sent.
+    func exchange(_ batch: EveningWorkload.Batch, empty: Bool = false) async throws -> Duration {
+        let operations = empty ? [] : batch.operations
         var request = HTTPClientRequest(url: baseURL + "/v1/sync")
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(batch.token)")
@@ -46,7 +48,7 @@ struct ExchangeDriver {
         request.body = .bytes(
             ByteBuffer(
                 bytes: Gzip.compress(
-                    try CanonicalJSON.encode(SyncRequest(batchId: batch.id, cursor: 0, operations: batch.operations))
+                    try CanonicalJSON.encode(SyncRequest(batchId: batch.id, cursor: 0, operations: operations))
                 )
             )
         )
@@ -60,7 +62,7 @@ struct ExchangeDriver {
             ? try Gzip.decompress(data, limit: 1 << 30) : data
         guard response.status == .ok else { throw BenchmarkFailure(String(decoding: json, as: UTF8.self)) }
         let answer = try CanonicalJSON.decode(SyncResponse.self, from: json)
-        guard answer.acknowledgedThrough == batch.operations.last?.dot.counter else {
+        guard answer.acknowledgedThrough == operations.last?.dot.counter ?? 0 else {
             throw BenchmarkFailure("batch \(batch.id) not fully acknowledged")
         }
         return elapsed
