@@ -304,3 +304,61 @@ extension SyncResponse: CanonicalJSONReadable {
         )
     }
 }
+
+extension GridNode: CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> GridNode {
+        var id: String?
+        var parentID: String?
+        var level: GridLevel?
+        var name: String?
+        var kind: Kind?
+        var lines: Set<LineOfWork>?
+        try reader.object { reader, key in
+            switch CodingKeys(rawValue: key) {
+            case .id: id = try reader.string()
+            case .parentID: parentID = try reader.optional { try $0.string() }
+            case .level:
+                guard let value = GridLevel(rawValue: try reader.integer(Int.self)) else {
+                    throw reader.corrupt("unknown level")
+                }
+                level = value
+            case .name: name = try reader.string()
+            case .kind:
+                guard let value = Kind(rawValue: try reader.string()) else { throw reader.corrupt("unknown grid kind") }
+                kind = value
+            case .linesOfWork:
+                lines = Set(
+                    try reader.array { reader in
+                        guard let line = LineOfWork(rawValue: try reader.string()) else {
+                            throw reader.corrupt("unknown line of work")
+                        }
+                        return line
+                    }
+                )
+            case nil: try reader.skipValue()
+            }
+        }
+        guard let id, let level, let name, let kind, let lines else { throw reader.missing("id") }
+        return GridNode(id: id, parentID: parentID, level: level, name: name, kind: kind, linesOfWork: lines)
+    }
+}
+
+extension SnapshotPage: CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> SnapshotPage {
+        var cursor: UInt64?
+        var grids: [GridNode]?
+        var records: [RecordState]?
+        var nextAfter: String?
+        try reader.object { reader, key in
+            switch key {
+            case "cursor": cursor = try reader.integer(UInt64.self)
+            case "grids": grids = try reader.array(GridNode.read)
+            case "records": records = try reader.array(RecordState.read)
+            case "nextAfter": nextAfter = try reader.optional { try $0.string() }
+            default: try reader.skipValue()
+            }
+        }
+        guard let cursor, let grids, let records else { throw reader.missing("cursor") }
+        return SnapshotPage(cursor: cursor, grids: grids, records: records, nextAfter: nextAfter)
+    }
+}
