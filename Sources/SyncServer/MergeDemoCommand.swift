@@ -8,7 +8,10 @@ import Shared
 struct MergeDemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge-demo",
-        abstract: "Show two offline edits of one household merging, conflicting and being resolved."
+        abstract: Console.localized(
+            "Show two offline edits of one household merging, conflicting and being resolved.",
+            "演示同一住户的两处离线修改如何合并、产生冲突并得到解决。"
+        )
     )
 
     func run() throws {

@@ -68,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "gridsync.server")
         let database = try ServerDatabase.open(directory: settings.dataDirectory)
         let scheme = settings.tlsCertificate == nil ? "http" : "https"
+        let exampleGrid = try database.grids().first { $0.level == .group }?.id
         let app = try buildApplication(
             settings: settings,
             database: database,
@@ -78,8 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
                     "GridSync 已在 \(scheme)://\(settings.host):\(channelPort) 提供服务，数据目录 \(settings.dataDirectory)。"
                 )
                 Console.say(
-                    "Enroll an agent with: sync-server agents enroll --data-dir \(settings.dataDirectory) --grid GRID-ID",
-                    "注册终端：sync-server agents enroll --data-dir \(settings.dataDirectory) --grid 网格编码"
+                    "Enroll an agent with: sync-server agents enroll --data-dir \(settings.dataDirectory) --grid \(exampleGrid ?? "GRID-ID")",
+                    "注册终端：sync-server agents enroll --data-dir \(settings.dataDirectory) --grid \(exampleGrid ?? "网格编码")"
                 )
             }
         )
