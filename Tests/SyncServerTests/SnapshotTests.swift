@@ -71,6 +71,32 @@ import Testing
         }
     }
 
+    /// Records of several grids and levels (an incident reported at the village, households in two
+    /// groups): pages of one cross grid boundaries and still visit each record once, and a county
+    /// agent sees the same.
+    @Test func pagingAcrossGridsAndLevelsVisitsEveryRecordOnce() async throws {
+        let fixture = try ServerFixture { $0.snapshotPageSize = 1 }
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var village = try fixture.enroll(grid: "c-1-1")
+            var written = [
+                village.addHousehold(in: "c-1-1-1-2"), village.addHousehold(in: "c-1-1-1-1"),
+                village.reportIncident(in: "c-1-1"), village.addHousehold(in: "c-1-1-1-2"),
+            ]
+            try await client.sync(&village)
+            var other = try fixture.enroll(grid: "c-1-2-1-1")
+            written.append(other.addHousehold())
+            try await client.sync(&other)
+
+            for (grid, expected) in [("c-1-1", Array(written.prefix(4))), ("c", written), ("c-1", written)] {
+                let reader = try fixture.enroll(grid: grid)
+                let keys = try await client.snapshotPages(token: reader.token).flatMap(\.records).map(\.key)
+                #expect(keys.count == Set(keys).count, "\(grid): no record twice")
+                #expect(Set(keys) == Set(expected), "\(grid): every record of the scope")
+            }
+        }
+    }
+
     @Test func pagingVisitsEveryRecordExactlyOnce() async throws {
         let fixture = try ServerFixture { $0.snapshotPageSize = 2 }
         defer { fixture.remove() }
@@ -106,7 +132,7 @@ import Testing
             try await client.sync(&author)
             let page = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: author.token))
             let record = try #require(page.records.first)
-            #expect(page.nextAfter == "household/\(record.id)@\(page.cursor)")
+            #expect(page.nextAfter == "c-1,c-1-1,c-1-1-1,c-1-1-1-1,household/\(record.id)@\(page.cursor)")
         }
     }
 
@@ -136,10 +162,12 @@ import Testing
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let agent = try fixture.enroll(grid: "c-1-1")
+            let scope = "c-1,c-1-1,c-1-1-1,c-1-1-1-1,"
             for after in [
-                "nonsense", "household/NOT-A-UUID@1", "dog/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f@1",
-                "household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f", "household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f@x",
-                "",
+                "nonsense", scope + "household/NOT-A-UUID@1", scope + "dog/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f@1",
+                scope + "household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f",
+                scope + "household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f@x",
+                "household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f@1", "",
             ] {
                 let response = try await client.snapshot(token: agent.token, after: after)
                 #expect(response.status == .badRequest, "after=\(after)")

@@ -2,6 +2,9 @@ import GRDB
 import Shared
 
 /// A grid node's ancestors at levels 1–4, as stored in the `g1`…`g4` columns of nodes, records and operations.
+///
+/// Record rows write an absent level as `''` rather than NULL (see ``recordColumns``), so their one
+/// scope index can be paged with row-value comparisons, which NULL would defeat.
 struct GridScope: Sendable, Equatable {
     let gridId: String
     let ancestors: [String?]  // index 0 is level 1
@@ -13,8 +16,12 @@ struct GridScope: Sendable, Equatable {
 
     init(row: Row) {
         gridId = row["gridId"]
-        ancestors = [row["g1"], row["g2"], row["g3"], row["g4"]]
+        ancestors = ["g1", "g2", "g3", "g4"].map { column in (row[column] as String?).flatMap { $0.isEmpty ? nil : $0 }
+        }
     }
+
+    /// The values of a record row's `g1`…`g4`: an absent level is `''`.
+    var recordColumns: [String] { ancestors.map { $0 ?? "" } }
 
     /// The node's ancestors in `tree`, itself included at its own level.
     init(node: GridNode, in tree: GridTree) {

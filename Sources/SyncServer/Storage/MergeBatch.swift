@@ -229,7 +229,7 @@ struct MergeBatch {
     }
 
     private func saveRecord(_ key: RecordKey, _ entry: Entry) throws {
-        let scope = entry.scope.ancestors
+        let scope = entry.scope.recordColumns
         try db.cachedStatement(
             sql:
                 "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq"

@@ -60,7 +60,7 @@ extension ServerDatabase {
                             payload: .create(fields)
                         )
                     )
-                    let g = scope.ancestors
+                    let g = scope.recordColumns
                     try statement.execute(arguments: [
                         type.rawValue, key.id, scope.gridId, g[0], g[1], g[2], g[3], try CanonicalJSON.encode(state),
                     ])

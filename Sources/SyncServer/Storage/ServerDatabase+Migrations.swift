@@ -92,6 +92,21 @@ extension ServerDatabase {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29 one scope index on records") { db in
+            // Four indexes, one per level, cost a page each on every new record. One index on the
+            // whole ancestry serves every level by equality on its prefix; absent levels become ''
+            // so snapshot pages can continue from a row value.
+            try db.execute(
+                sql: """
+                    DROP INDEX record_g1;
+                    DROP INDEX record_g2;
+                    DROP INDEX record_g3;
+                    DROP INDEX record_g4;
+                    UPDATE record SET g1 = COALESCE(g1, ''), g2 = COALESCE(g2, ''), g3 = COALESCE(g3, ''), g4 = COALESCE(g4, '');
+                    CREATE INDEX record_scope ON record(g1, g2, g3, g4, type, id);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -11,7 +11,7 @@ struct SnapshotSlice: Sendable {
 }
 
 extension ServerDatabase {
-    /// A page of the agent's scope in record-key order, read from the scope index.
+    /// A page of the agent's scope in the scope index's order (ancestry, then type, then id).
     ///
     /// The first page (`after` nil) fixes the snapshot's cursor, carries the scope's grid tree and
     /// marks any pending resync as taken, in the audit trail. Later pages repeat the first page's
@@ -41,26 +41,29 @@ extension ServerDatabase {
         return try await writer.read { db in
             let cursor = try after?.cursor ?? latestSequence(db)
             let grids = after == nil ? try Self.scopeGrids(db, of: agent) : []
+            // Equality on the agent's own ancestry, then the scope index's order from the token on.
             var conditions: [String] = []
             var arguments: StatementArguments = []
-            if let column = agent.scopeColumn {
-                conditions.append("\(column) = ?")
-                arguments += [agent.gridId]
+            if agent.level != .county, let own = try GridScope.fetch(db, gridId: agent.gridId) {
+                for level in 0..<agent.level.rawValue {
+                    conditions.append("g\(level + 1) = ?")
+                    arguments += [own.recordColumns[level]]
+                }
             }
             if let after {
-                conditions.append("(type, id) > (?, ?)")
-                arguments += [after.record.type.rawValue, after.record.id]
+                conditions.append("(g1, g2, g3, g4, type, id) > (?, ?, ?, ?, ?, ?)")
+                arguments += StatementArguments(after.scope + [after.record.type.rawValue, after.record.id])
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments += [limit + 1]
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT type, id, state FROM record \(filter) ORDER BY type, id LIMIT ?",
+                sql:
+                    "SELECT g1, g2, g3, g4, type, id, state FROM record \(filter) ORDER BY g1, g2, g3, g4, type, id LIMIT ?",
                 arguments: arguments
             )
             let page = rows.prefix(limit)
-            let nextAfter =
-                rows.count > limit ? page.last.map { "\($0["type"] as String)/\($0["id"] as String)@\(cursor)" } : nil
+            let nextAfter = rows.count > limit ? page.last.map { SnapshotPageToken(row: $0, cursor: cursor).text } : nil
             return SnapshotSlice(cursor: cursor, grids: grids, records: page.map { $0["state"] }, nextAfter: nextAfter)
         }
     }
@@ -100,18 +103,28 @@ extension RecordKey {
     }
 }
 
-/// Where a snapshot continues: the last record sent and the snapshot's cursor, as
-/// `type/id@cursor` in `nextAfter`. Clients pass it back unchanged and never look inside.
+/// Where a snapshot continues: the last record sent, its ancestry and the snapshot's cursor, as
+/// `g1,g2,g3,g4,type/id@cursor` in `nextAfter`. Clients pass it back unchanged and never look inside.
 struct SnapshotPageToken: Sendable, Equatable {
+    let scope: [String]
     let record: RecordKey
     let cursor: UInt64
 
     init?(_ text: String) {
         let parts = text.split(separator: "@", maxSplits: 1)
-        guard parts.count == 2, let record = RecordKey(pageKey: parts[0]), let cursor = UInt64(parts[1]) else {
-            return nil
-        }
+        guard parts.count == 2, let cursor = UInt64(parts[1]) else { return nil }
+        let fields = parts[0].split(separator: ",", omittingEmptySubsequences: false)
+        guard fields.count == 5, let record = RecordKey(pageKey: fields[4]) else { return nil }
+        self.scope = fields.prefix(4).map(String.init)
         self.record = record
         self.cursor = cursor
     }
+
+    init(row: Row, cursor: UInt64) {
+        scope = ["g1", "g2", "g3", "g4"].map { row[$0] as String? ?? "" }
+        record = RecordKey(type: RecordType(rawValue: row["type"]) ?? .household, id: row["id"])
+        self.cursor = cursor
+    }
+
+    var text: String { (scope + ["\(record)"]).joined(separator: ",") + "@\(cursor)" }
 }
