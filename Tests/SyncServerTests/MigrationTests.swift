@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import Shared
+import Testing
+
+@testable import SyncServer
+
+/// A data directory written by an earlier version upgrades in place when the daemon opens it.
+@Suite struct MigrationTests {
+    @Test func recordsFromTheFirstSchemaStayInTheirAgentsSnapshots() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gridsync-migration-\(UUID().uuidString)"
+        )
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("server.sqlite").path
+
+        // The first schema, with two village-level incidents whose absent levels are NULL, as it wrote
+        // them; paging past the first must still find the second.
+        let old = try DatabasePool(path: path, configuration: ServerDatabase.configuration())
+        try ServerDatabase.migrator.migrate(old, upTo: "2026-11-29 initial schema")
+        let incidents = ["00000000-0000-7000-8000-000000000008", "00000000-0000-7000-8000-000000000009"].map {
+            RecordKey(type: .incident, id: $0)
+        }
+        let stored = try incidents.map { incident in
+            var state = RecordState(type: .incident, id: incident.id)
+            state.apply(
+                SyncOperation(
+                    dot: Dot(replica: .server, counter: 1),
+                    context: VersionVector(),
+                    hlc: HLCTimestamp(wallMilliseconds: 1),
+                    type: .incident,
+                    id: incident.id,
+                    payload: .create([
+                        "gridId": .string("c-1-1"), "category": .string("dispute"), "summary": .string("旧数据"),
+                    ])
+                )
+            )
+            return try CanonicalJSON.encode(state)
+        }
+        try await old.write { db in
+            for node in TestCounty.nodes.sorted(by: { $0.level < $1.level }) {
+                let scope = GridScope(node: node, in: try GridTree(TestCounty.nodes)).ancestors
+                try db.execute(
+                    sql:
+                        "INSERT INTO gridNode(id, parentId, level, name, kind, linesOfWork, g1, g2, g3, g4) VALUES (?, ?, ?, ?, ?, '[]', ?, ?, ?, ?)",
+                    arguments: [
+                        node.id, node.parentID, node.level.rawValue, node.name, node.kind.rawValue, scope[0], scope[1],
+                        scope[2], scope[3],
+                    ]
+                )
+            }
+            for (incident, state) in zip(incidents, stored) {
+                try db.execute(
+                    sql:
+                        "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES ('incident', ?, 'c-1-1', 'c-1', 'c-1-1', NULL, NULL, ?, 0)",
+                    arguments: [incident.id, state]
+                )
+            }
+        }
+        try old.close()
+
+        let upgraded = try ServerDatabase.open(directory: folder.path)
+        let (agent, _) = try upgraded.enroll(gridId: "c-1-1", name: nil, actor: "test", now: 1)
+        var keys: [RecordKey] = []
+        var after: SnapshotPageToken?
+        repeat {
+            let slice = try await upgraded.snapshot(for: agent, after: after, limit: 1, now: 1)
+            keys += try slice.records.map { try CanonicalJSON.decode(RecordState.self, from: $0).key }
+            after = slice.nextAfter.flatMap(SnapshotPageToken.init)
+        } while after != nil
+        #expect(keys == incidents)
+        #expect(try upgraded.integrityCheck() == ["ok"])
+    }
+}
