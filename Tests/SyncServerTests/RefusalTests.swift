@@ -272,6 +272,25 @@ import Testing
         }
     }
 
+    /// Households and residents live in level-4 grids; a village agent cannot file one at the village.
+    @Test func aHouseholdOutsideALevelFourGridIsInvalidValue() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var village = try fixture.enroll(grid: "c-1-1")
+            village.addHousehold(in: "c-1-1")
+            let operation = try #require(village.outbox.last)
+            let error = try await client.expectRefusal(
+                .invalidValue,
+                .unprocessableContent,
+                for: village,
+                fixture: fixture
+            )
+            #expect(error?.dots == [operation.dot])
+            #expect(error?.message.contains("level-4") == true)
+        }
+    }
+
     @Test func aSetMovingAHouseholdToAGridThatDoesNotExistIsInvalidValue() async throws {
         let fixture = try ServerFixture()
         defer { fixture.remove() }

@@ -87,9 +87,7 @@ struct MergeBatch {
         guard written.isVisible(to: agent) else {
             throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
         }
-        if operation.type == .household || operation.type == .resident, written.ancestors[3] != grid {
-            throw ExchangeError.notAGroup(grid, dot: operation.dot)
-        }
+        try Self.checkHome(of: operation, in: written)
         guard let visible = entry.state.visibleValue(of: "gridId")?.stringValue, visible != entry.scope.gridId,
             let target = visible == grid ? written : try GridScope.fetch(db, gridId: visible)
         else { return }
@@ -108,6 +106,13 @@ struct MergeBatch {
                     other.replica.rawValue,
                 ]
             )
+        }
+    }
+
+    /// Households and residents live in level-4 grids, where the households are.
+    private static func checkHome(of operation: SyncOperation, in scope: GridScope) throws {
+        if operation.type == .household || operation.type == .resident, scope.ancestors[3] != scope.gridId {
+            throw ExchangeError.notAGroup(scope.gridId, dot: operation.dot)
         }
     }
 
@@ -187,9 +192,7 @@ struct MergeBatch {
             guard let scope = try GridScope.fetch(db, gridId: grid) else {
                 throw ExchangeError.unknownGrid(grid, dot: operation.dot)
             }
-            if operation.type == .household || operation.type == .resident, scope.ancestors[3] != grid {
-                throw ExchangeError.notAGroup(grid, dot: operation.dot)
-            }
+            try Self.checkHome(of: operation, in: scope)
             return Entry(state: RecordState(type: operation.type, id: operation.id), scope: scope, hadConflicts: false)
         default:
             throw ExchangeError.missingDependency(operation.dot)
