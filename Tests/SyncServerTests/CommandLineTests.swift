@@ -154,6 +154,89 @@ import Testing
         #expect((try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [Any])?.isEmpty == true)
     }
 
+    /// Two concurrent phones make a conflict in the store; the operator lists it and keeps value 1.
+    @Test func conflictsResolvePicksAValueAndTheConflictIsGone() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try importCounty()
+        let database = try ServerDatabase.open(directory: data)
+        let household = RecordKey(type: .household, id: "00000000-0000-7000-8000-000000000001")
+        try database.writer.write { db in
+            var batch = try MergeBatch(db: db, agent: nil, now: 1, rules: ExchangeRules())
+            try db.execute(
+                sql:
+                    "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES ('household', ?, 'c-1-1-1-1', 'c-1', 'c-1-1', 'c-1-1-1', 'c-1-1-1-1', ?, 0)",
+                arguments: [household.id, try CanonicalJSON.encode(RecordState(type: .household, id: household.id))]
+            )
+            let first = try batch.author(.set(["phone": .string("13800000001")]), on: household)
+            _ = try batch.finish(batchId: nil, cursor: nil)
+            // A second write that did not see the first: concurrent, so both phones stay.
+            try db.execute(
+                sql: "UPDATE record SET state = ? WHERE id = ?",
+                arguments: [
+                    try CanonicalJSON.encode(Self.withConcurrentPhone(household, after: first)), household.id,
+                ]
+            )
+            try db.execute(
+                sql: "INSERT INTO conflict(type, recordId, field, since) VALUES ('household', ?, 'phone', 1)",
+                arguments: [household.id]
+            )
+        }
+        struct Listed: Decodable {
+            let recordId: String
+            let field: String
+            let values: [Value]
+        }
+        struct Value: Decodable { let value: FieldValue }
+        let listed = try JSONDecoder().decode(
+            [Listed].self,
+            from: Data(try server.run(["conflicts", "list", "--json", "--data-dir", data]).stdout.utf8)
+        )
+        #expect(listed.map(\.field) == ["phone"])
+        #expect(listed.first?.values.count == 2)
+        let chosen = try #require(listed.first?.values.first?.value)
+
+        let usage = try server.run([
+            "conflicts", "resolve", "household/\(household.id)", "--field", "phone", "--data-dir", data,
+        ])
+        #expect(usage.status == 2, "neither --pick nor --value")
+        let resolved = try server.run([
+            "conflicts", "resolve", "household/\(household.id)", "--field", "phone", "--pick", "1", "--data-dir", data,
+        ])
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        #expect(try database.conflicts().isEmpty)
+        let state = try database.writer.read { db in
+            try CanonicalJSON.decode(
+                RecordState.self,
+                from: Row.fetchOne(db, sql: "SELECT state FROM record WHERE id = ?", arguments: [household.id])![
+                    "state"
+                ]
+            )
+        }
+        #expect(state.registers["phone"]?.count == 1)
+        #expect(state.visibleValue(of: "phone") == chosen)
+        let again = try server.run([
+            "conflicts", "resolve", "household/\(household.id)", "--field", "phone", "--pick", "1", "--data-dir", data,
+        ])
+        #expect(again.status == 1, "no conflict left to resolve")
+    }
+
+    /// The record after `first` plus a concurrent phone written by replica 7, which never saw it.
+    static func withConcurrentPhone(_ household: RecordKey, after first: SyncOperation) -> RecordState {
+        var state = RecordState(type: .household, id: household.id)
+        state.apply(first)
+        state.apply(
+            SyncOperation(
+                dot: Dot(replica: ReplicaID(7), counter: 1),
+                context: VersionVector(),
+                hlc: HLCTimestamp(wallMilliseconds: 2),
+                type: .household,
+                id: household.id,
+                payload: .set(["phone": .string("13900000002")])
+            )
+        )
+        return state
+    }
+
     @Test func backupWritesAConsistentCopyAndNeverOverwrites() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         try importCounty()

@@ -84,7 +84,7 @@ struct ExchangeDriver {
     ) async throws -> (latencies: [Duration], seconds: Double) {
         var latencies: [Duration] = []
         latencies.reserveCapacity(count)
-        let seconds = try await Stopwatch.measureAsync {
+        let seconds = try await Stopwatch.measure {
             try await withThrowingTaskGroup(of: Duration.self) { group in
                 var next = 0
                 while next < min(concurrency, count) {

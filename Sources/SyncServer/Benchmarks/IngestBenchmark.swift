@@ -36,7 +36,7 @@ struct IngestBenchmark: AsyncParsableCommand {
         let operations = workload.batches.reduce(0) { $0 + $1.operations.count }
         print("Ingesting \(operations) operations in \(workload.batches.count) batches of \(batchSize)…")
 
-        let mergeSeconds = try await Stopwatch.measureAsync {
+        let mergeSeconds = try await Stopwatch.measure {
             for batch in workload.batches {
                 _ = try await database.push(
                     batch.operations,
@@ -48,7 +48,7 @@ struct IngestBenchmark: AsyncParsableCommand {
                 )
             }
         }
-        let plainSeconds = try await Stopwatch.measureAsync {
+        let plainSeconds = try await Stopwatch.measure {
             try await PlainInserts.run(
                 workload.batches,
                 in: folder.appendingPathComponent("plain.sqlite").path,

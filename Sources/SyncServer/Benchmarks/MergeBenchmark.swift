@@ -22,17 +22,17 @@ struct MergeBenchmark: AsyncParsableCommand {
     @Option(help: "Append the result to this Markdown file (for example docs/benchmarks.md).")
     var record: String?
 
-    func run() throws {
+    func run() async throws {
         let workload = MergeWorkload.make(operations: operations, households: households, agents: agents)
         print("Merging \(workload.operations.count) operations over \(households) households from \(agents) agents…")
 
-        let mergeSeconds = Stopwatch.measure {
+        let mergeSeconds = await Stopwatch.measure {
             var server = InMemoryReplica(replica: .server)
             for operation in workload.operations { server.receive(operation) }
             precondition(server.waiting.isEmpty)
             Stopwatch.keep(server.records.count)
         }
-        let plainSeconds = Stopwatch.measure {
+        let plainSeconds = await Stopwatch.measure {
             var table: [String: [String: FieldValue]] = [:]
             for operation in workload.operations {
                 if case .set(let fields) = operation.payload {

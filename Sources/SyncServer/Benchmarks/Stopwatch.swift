@@ -4,14 +4,7 @@ import Foundation
 enum Stopwatch {
     nonisolated(unsafe) private static var sink = 0
 
-    static func measure(_ body: () throws -> Void) rethrows -> Double {
-        let start = ContinuousClock.now
-        try body()
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-
-    static func measureAsync(_ body: () async throws -> Void) async rethrows -> Double {
+    static func measure(_ body: () async throws -> Void) async rethrows -> Double {
         let start = ContinuousClock.now
         try await body()
         let elapsed = ContinuousClock.now - start
