@@ -38,15 +38,30 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(
             name: "Shared",
             dependencies: ["CZlib"],
+            swiftSettings: swiftSettings
+        ),
+        /// What both command-line tools share at the terminal: language, tables, JSON, exit codes.
+        .target(
+            name: "ConsoleSupport",
+            dependencies: [
+                "Shared",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "SyncServer",
             dependencies: [
                 "Shared",
+                "ConsoleSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -71,8 +86,18 @@ let package = Package(
             name: "FieldAgent",
             dependencies: [
                 "Shared",
+                "ConsoleSupport",
+                "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        /// Real processes and a faulty network for the tests: the daemon, the agent, the fault proxy.
+        .target(
+            name: "GridSyncTestSupport",
+            path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -80,11 +105,22 @@ let package = Package(
             dependencies: [
                 "SyncServer",
                 "Shared",
+                "GridSyncTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FieldAgentTests",
+            dependencies: [
+                "FieldAgent",
+                "Shared",
+                "GridSyncTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsoleSupport
 import Shared
 
 /// Shows the merge at work on one household: two workers edit it offline, the county merges,

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GridSyncTestSupport
 import Shared
 import Testing
 
@@ -19,11 +20,11 @@ import Testing
             _ arguments: [String],
             language: String = "C",
             environment: [String: String] = [:]
-        ) throws -> ServerProcess.CommandResult {
+        ) throws -> BuiltBinary.CommandResult {
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
             var extra = environment
             if language == "zh" { extra["LANG"] = "zh_CN.UTF-8" }
-            return try ServerProcess.command(arguments, scratch: scratch, environment: extra)
+            return try BuiltBinary.syncServer.run(arguments, scratch: scratch, environment: extra)
         }
     }
 

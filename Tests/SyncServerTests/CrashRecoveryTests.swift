@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GRDB
+import GridSyncTestSupport
 import NIOCore
 import NIOHTTP1
 import Shared
@@ -72,7 +73,7 @@ private final class CrashScenario {
     static let agentGrids = ["c-1-1-1-1", "c-1-1-1-1", "c-1-1-1-1", "c-1-1"]
 
     init(seed: UInt64, kills: Int, keep: Bool, signal: Int32 = SIGKILL) throws {
-        _ = try ServerProcess.binary()  // fail early, with the message that says how to build it
+        _ = try BuiltBinary.syncServer.url()  // fail early, with the message that says how to build it
         self.seed = seed
         self.kills = kills
         self.keep = keep
@@ -178,12 +179,15 @@ private final class CrashScenario {
             atomically: true,
             encoding: .utf8
         )
-        let imported = try ServerProcess.command(["grids", "import", csv.path, "--data-dir", data], scratch: folder)
+        let imported = try BuiltBinary.syncServer.run(
+            ["grids", "import", csv.path, "--data-dir", data],
+            scratch: folder
+        )
         try #require(imported.status == 0, "grids import failed: \(imported.stderr)")
 
         var agents: [CrashAgent] = []
         for (index, grid) in Self.agentGrids.enumerated() {
-            let enrolled = try ServerProcess.command(
+            let enrolled = try BuiltBinary.syncServer.run(
                 ["agents", "enroll", "--data-dir", data, "--grid", grid],
                 scratch: folder
             )

@@ -63,6 +63,29 @@ public struct GridTree: Sendable {
         nodes[id]?.parentID.flatMap { nodes[$0] }
     }
 
+    /// Refuses to put a record of `type` in `grid` for an agent whose scope is the subtree of
+    /// `scopeRoot`: the grid must exist and lie in the scope, and households and residents live in
+    /// level-4 grids, where the households are. The agent asks before it writes anything; the
+    /// server enforces the same rule from its own index.
+    public func checkPlacement(of type: RecordType, in grid: String, scopeRoot: String) throws(ModelError) {
+        guard let node = nodes[grid], isWithin(grid, subtreeOf: scopeRoot) else {
+            throw .invalid(
+                LocalizedText(
+                    "Grid \(grid) is not in your area (\(scopeRoot)).",
+                    zh: "网格 \(grid) 不在您负责的范围（\(scopeRoot)）内。"
+                )
+            )
+        }
+        if (type == .household || type == .resident) && node.level != .group {
+            throw .invalid(
+                LocalizedText(
+                    "Households and residents belong to a level-4 grid, and \(grid) is at level \(node.level.rawValue).",
+                    zh: "住户和居民只能属于四级网格，而 \(grid) 是\(node.level.rawValue)级网格。"
+                )
+            )
+        }
+    }
+
     private static func checkShape(of node: GridNode) throws(ModelError) {
         guard GridNode.isValidID(node.id) else {
             throw .invalidNode(

@@ -84,7 +84,11 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
 
     /// A kind, record type or action the protocol does not define (`unknown_kind`): `what` names it,
     /// for example ("record type", "记录类型").
-    static func unknownName(_ value: String, field: String, what: (english: String, chinese: String)) -> ModelError {
+    public static func unknownName(
+        _ value: String,
+        field: String,
+        what: (english: String, chinese: String)
+    ) -> ModelError {
         ModelError(
             code: .unknownKind,
             message: LocalizedText(

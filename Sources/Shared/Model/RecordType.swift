@@ -23,4 +23,14 @@ public enum RecordType: String, Sendable, Codable, CaseIterable, Comparable {
         case .workLog: WorkLog.schema
         }
     }
+
+    /// What people call the record type, in both languages.
+    public var label: LocalizedText {
+        switch self {
+        case .household: LocalizedText("household", zh: "住户")
+        case .resident: LocalizedText("resident", zh: "居民")
+        case .incident: LocalizedText("incident", zh: "事件")
+        case .workLog: LocalizedText("work log", zh: "工作日志")
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsoleSupport
 
 /// `sync-server bench`: the server's benchmarks. Build with `-c release`; each prints a ratio
 /// against a plain baseline measured in the same run, so a busy machine's drift cancels out.

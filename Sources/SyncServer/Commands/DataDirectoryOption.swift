@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsoleSupport
 import Foundation
 
 /// `--data-dir`, for every operator command: the flag, else `SYNC_SERVER_DATA`, else `./sync-data`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import ConsoleSupport
 import Foundation
 import Hummingbird
 import Logging

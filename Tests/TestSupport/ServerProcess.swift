@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -11,16 +11,16 @@ import Darwin
 ///
 /// The child's stdout and stderr go to files in a log folder, never to pipes: a pipe nobody reads
 /// fills up and blocks the child, and a killed child leaves nothing half-read behind.
-final class ServerProcess: @unchecked Sendable {
+public final class ServerProcess: @unchecked Sendable {
     /// The `serve` child; only touched from the test's own task.
     private let process: Process
     /// The port the daemon reported once it was listening.
-    let port: Int
-    let stdoutPath: String
-    let stderrPath: String
+    public let port: Int
+    public let stdoutPath: String
+    public let stderrPath: String
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
 
     private init(process: Process, port: Int, stdoutPath: String, stderrPath: String) {
         self.process = process
@@ -34,87 +34,6 @@ final class ServerProcess: @unchecked Sendable {
         if process.isRunning { sendSIGKILL(process.processIdentifier) }
     }
 
-    // MARK: Finding the binary
-
-    /// The package's root folder, from this file's path (Tests/SyncServerTests/Support/…).
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // Support
-        .deletingLastPathComponent()  // SyncServerTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()
-
-    /// The built `sync-server`: `$SYNC_SERVER_BINARY`, else beside the test bundle, else `<root>/.build/debug`.
-    static func binary() throws -> URL {
-        let environment = ProcessInfo.processInfo.environment
-        if let explicit = environment["SYNC_SERVER_BINARY"], !explicit.isEmpty {
-            guard FileManager.default.isExecutableFile(atPath: explicit) else {
-                throw ServerProcessError("SYNC_SERVER_BINARY=\(explicit) is not an executable file.")
-            }
-            return URL(fileURLWithPath: explicit)
-        }
-        var candidates: [URL] = []
-        if let bundle = Bundle.main.executableURL {
-            candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("sync-server"))
-        }
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/sync-server"))
-        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) {
-            return found
-        }
-        throw ServerProcessError(
-            "No sync-server binary at \(candidates.map(\.path).joined(separator: " or ")). "
-                + "Build it first (swift build --build-tests) or set SYNC_SERVER_BINARY to its path."
-        )
-    }
-
-    /// The children's environment: ours without `SYNC_SERVER_*` settings, in English, plus `extra`.
-    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SYNC_SERVER_") }
-        environment["LANG"] = "C"
-        environment["LC_ALL"] = nil
-        environment["LC_MESSAGES"] = nil
-        environment.merge(extra) { $1 }
-        return environment
-    }
-
-    // MARK: One-shot commands
-
-    struct CommandResult {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        var lastLine: String { stdout.split(separator: "\n").last.map(String.init) ?? "" }
-    }
-
-    /// Runs `sync-server ARGUMENTS` to completion (an operator command such as `grids import`).
-    ///
-    /// `extra` adds to the English environment, for example `["LANG": "zh_CN.UTF-8"]`.
-    static func command(
-        _ arguments: [String],
-        scratch: URL,
-        environment extra: [String: String] = [:]
-    ) throws -> CommandResult {
-        let out = scratch.appendingPathComponent("cmd-\(UUID().uuidString).out")
-        let err = scratch.appendingPathComponent("cmd-\(UUID().uuidString).err")
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
-        }
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        process.environment = environment(extra)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try writeHandle(out)
-        process.standardError = try writeHandle(err)
-        try process.run()
-        process.waitUntilExit()
-        return CommandResult(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-        )
-    }
-
     // MARK: The daemon
 
     /// Starts `sync-server serve --data-dir DATA --port 0` and waits until it listens and `/health` answers.
@@ -123,7 +42,7 @@ final class ServerProcess: @unchecked Sendable {
     ///   - logs: the folder for the child's stdout and stderr (`serve-N.out`, `serve-N.err`).
     ///   - generation: numbers the log files, one pair per start.
     ///   - health: asks `GET /health` on the port; true once it answers 200.
-    static func serve(
+    public static func serve(
         dataDirectory: String,
         logs: URL,
         generation: Int,
@@ -134,12 +53,12 @@ final class ServerProcess: @unchecked Sendable {
         let out = logs.appendingPathComponent("serve-\(generation).out")
         let err = logs.appendingPathComponent("serve-\(generation).err")
         let process = Process()
-        process.executableURL = try binary()
+        process.executableURL = try BuiltBinary.syncServer.url()
         process.arguments = ["serve", "--data-dir", dataDirectory, "--host", "127.0.0.1", "--port", "0"]
-        process.environment = environment(extra)
+        process.environment = BuiltBinary.syncServer.environment(extra)
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try writeHandle(out)
-        process.standardError = try writeHandle(err)
+        process.standardOutput = try BuiltBinary.writeHandle(out)
+        process.standardError = try BuiltBinary.writeHandle(err)
         try process.run()
 
         let clock = ContinuousClock()
@@ -173,7 +92,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// The port in the line "GridSync is serving http://HOST:PORT from DIR.".
-    static func listeningPort(in stdout: String) -> Int? {
+    public static func listeningPort(in stdout: String) -> Int? {
         for line in stdout.split(separator: "\n") where line.hasPrefix("GridSync is serving ") {
             guard let scheme = line.range(of: "://") else { continue }
             let rest = line[scheme.upperBound...]
@@ -186,12 +105,12 @@ final class ServerProcess: @unchecked Sendable {
 
     /// SIGKILL, then wait until the child is reaped; returns how it ended.
     @discardableResult
-    func kill(timeout: Duration = .seconds(10)) async throws -> Process.TerminationReason {
+    public func kill(timeout: Duration = .seconds(10)) async throws -> Process.TerminationReason {
         try await stop(with: SIGKILL, timeout: timeout).reason
     }
 
     /// Sends `signal` (SIGTERM asks for a graceful shutdown) and waits until the child is reaped.
-    func stop(
+    public func stop(
         with signal: Int32,
         timeout: Duration = .seconds(10)
     ) async throws -> (reason: Process.TerminationReason, status: Int32) {
@@ -208,30 +127,24 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// SIGKILL without waiting long, for cleanup paths that cannot await.
-    func killNow() {
+    public func killNow() {
         guard process.isRunning else { return }
         sendSIGKILL(process.processIdentifier)
         process.waitUntilExit()
     }
 
-    private static func writeHandle(_ url: URL) throws -> FileHandle {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw ServerProcessError("Cannot create \(url.path).")
-        }
-        return try FileHandle(forWritingTo: url)
-    }
 }
 
 /// `kill(pid, SIGKILL)`, named apart from ``ServerProcess/kill(timeout:)``.
-private func sendSIGKILL(_ pid: Int32) {
+func sendSIGKILL(_ pid: Int32) {
     _ = kill(pid, SIGKILL)
 }
 
-private func sendSignal(_ pid: Int32, _ signal: Int32) -> Int32 {
+func sendSignal(_ pid: Int32, _ signal: Int32) -> Int32 {
     kill(pid, signal)
 }
 
-struct ServerProcessError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct ServerProcessError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

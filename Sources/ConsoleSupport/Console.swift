@@ -1,34 +1,36 @@
-import Foundation
-import Shared
+public import Foundation
+public import Shared
 
-/// What the operator sees: one language chosen from the locale, JSON for machines, and errors on stderr.
-enum Console {
-    static let language = Language.current
+/// What a person at the console sees, for both command-line tools: one language chosen from the
+/// locale, JSON for machines, tables padded for Chinese text, and errors on stderr.
+public enum Console {
+    public static let language = Language.current
 
     /// The text in the operator's language.
-    static func localized(_ english: String, _ chinese: String) -> String {
+    public static func localized(_ english: String, _ chinese: String) -> String {
         LocalizedText(english, zh: chinese).text(in: language)
     }
 
-    static func say(_ english: String, _ chinese: String) {
+    public static func say(_ english: String, _ chinese: String) {
         print(localized(english, chinese))
         fflush(nil)
     }
 
-    static func error(_ text: LocalizedText) {
+    public static func error(_ text: LocalizedText) {
         FileHandle.standardError.write(Data((text.text(in: language) + "\n").utf8))
     }
 
     /// Pretty, key-sorted JSON on stdout, for `--json`.
-    static func printJSON(_ value: some Encodable) throws {
+    public static func printJSON(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
-    /// Left-aligned columns for people, padded by display width (a Chinese character takes two).
-    static func printTable(_ header: [String], _ rows: [[String]]) {
-        let all = [header] + rows
+    /// Left-aligned columns for people, padded by display width (a Chinese character takes two);
+    /// an all-empty header prints no header line (label/value listings).
+    public static func printTable(_ header: [String], _ rows: [[String]]) {
+        let all = (header.allSatisfy(\.isEmpty) ? [] : [header]) + rows
         let widths = header.indices.map { column in all.map { width(of: $0[column]) }.max() ?? 0 }
         for row in all {
             print(
@@ -48,13 +50,13 @@ enum Console {
     }
 
     /// Who is at the console, for the audit trail.
-    static var operatorName: String {
+    public static var operatorName: String {
         let environment = ProcessInfo.processInfo.environment
         return "operator:" + (environment["SUDO_USER"] ?? environment["USER"] ?? "unknown")
     }
 
     /// A local time in the county (UTC+8) for display.
-    static func time(_ milliseconds: UInt64?) -> String {
+    public static func time(_ milliseconds: UInt64?) -> String {
         guard let milliseconds else { return "-" }
         let date = CountyTime.date(atMilliseconds: milliseconds)
         let secondsOfDay = Int(CountyTime.fractionOfDay(atMilliseconds: milliseconds) * 86_400)

@@ -1,0 +1,152 @@
+import ArgumentParser
+import ConsoleSupport
+import Foundation
+import Shared
+
+/// `field-agent status`: where this laptop's sync stands, and in plain words what to do about a failure.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: Console.localized(
+            "Show the server, grid, pending edits, last sync and what went wrong last.",
+            "显示服务器、网格、待同步修改、上次同步情况以及最近一次失败的原因。"
+        )
+    )
+    @OptionGroup var data: DataDirectoryOption
+    @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
+
+    struct Report: Encodable {
+        let server: String
+        let gridId: String
+        let agentName: String
+        let replica: UInt32
+        let lastSyncAt: UInt64?
+        let pendingOperations: Int
+        let acknowledgedThrough: UInt64
+        let cursor: UInt64
+        let openConflicts: Int
+        let snapshotNeeded: Bool
+        let clockOffsetMilliseconds: Int64?
+        let lastFailure: Failure?
+
+        struct Failure: Encodable {
+            let code: String
+            let message: String
+            let advice: String
+            let at: UInt64
+        }
+    }
+
+    func run() throws {
+        let database = try data.database()
+        let replica = try database.replicaState()
+        let report = Report(
+            server: replica.serverURL,
+            gridId: replica.gridId,
+            agentName: replica.agentName,
+            replica: replica.replica.rawValue,
+            lastSyncAt: replica.lastSyncAt,
+            pendingOperations: try database.pendingCount(),
+            acknowledgedThrough: replica.acknowledged,
+            cursor: replica.cursor,
+            openConflicts: try database.conflictedRecordCount(),
+            snapshotNeeded: replica.snapshotNeeded,
+            clockOffsetMilliseconds: replica.clockOffsetMilliseconds,
+            lastFailure: replica.failure.map {
+                Report.Failure(
+                    code: $0.code,
+                    message: $0.message.text(in: Console.language),
+                    advice: Self.advice(for: $0.code).text(in: Console.language),
+                    at: $0.at
+                )
+            }
+        )
+        if json { return try Console.printJSON(report) }
+        let rows: [(String, String, String)] = [
+            ("Server", "服务器", report.server),
+            ("Grid", "网格", "\(report.gridId) (\(report.agentName), replica \(report.replica))"),
+            ("Last sync", "上次同步", Console.time(report.lastSyncAt)),
+            ("Pending edits", "待同步修改", "\(report.pendingOperations)"),
+            ("Cursor", "同步位置", "\(report.cursor)"),
+            ("Open conflicts", "未解决冲突", "\(report.openConflicts)"),
+        ]
+        Console.printTable(["", ""], rows.map { [Console.localized($0.0, $0.1), $0.2] })
+        if report.snapshotNeeded {
+            Console.say(
+                "Your area will be downloaded afresh at the next sync.",
+                "下次同步时将重新下载辖区数据。"
+            )
+        }
+        if let failure = report.lastFailure {
+            Console.say(
+                "Last sync failed at \(Console.time(failure.at)): \(failure.message)",
+                "上次同步于 \(Console.time(failure.at)) 失败：\(failure.message)"
+            )
+            Console.say("What to do: \(failure.advice)", "处理建议：\(failure.advice)")
+        }
+    }
+
+    /// What a grid worker can do about each kind of failure.
+    static func advice(for code: String) -> LocalizedText {
+        switch code {
+        case "network":
+            LocalizedText(
+                "nothing is lost; run field-agent sync again when the signal is better.",
+                zh: "数据没有丢失；信号好一些时再运行 field-agent sync。"
+            )
+        case ErrorCode.unauthorized.rawValue:
+            LocalizedText(
+                "this laptop's token was refused; ask the county operator to enroll it again.",
+                zh: "本机令牌被拒绝；请联系县级管理员重新注册本机。"
+            )
+        case ErrorCode.clockDrift.rawValue:
+            LocalizedText(
+                "set the laptop's date and time correctly, then sync again.",
+                zh: "请把本机的日期和时间调准，然后再同步。"
+            )
+        case ErrorCode.outOfScope.rawValue, ErrorCode.invalidValue.rawValue, ErrorCode.unknownField.rawValue,
+            ErrorCode.missingDependency.rawValue:
+            LocalizedText(
+                "the server refused some edits; your edits are kept here; tell the county operator what the message says.",
+                zh: "服务器拒收了部分修改；这些修改仍保存在本机；请把上面的提示告知县级管理员。"
+            )
+        case ErrorCode.unsupportedVersion.rawValue:
+            LocalizedText("update field-agent to the county's version.", zh: "请把 field-agent 升级到县里使用的版本。")
+        default:
+            LocalizedText(
+                "try field-agent sync again later; if it keeps failing, tell the county operator.",
+                zh: "请稍后再运行 field-agent sync；如果一直失败，请告知县级管理员。"
+            )
+        }
+    }
+}
+
+/// `field-agent conflicts`: fields edited concurrently, with every value, who wrote it and when.
+struct ConflictsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conflicts",
+        abstract: Console.localized(
+            "List conflicting edits with every value; edit the field again to resolve one.",
+            "列出冲突的修改及其所有取值；再次修改该字段即可解决。"
+        )
+    )
+    @OptionGroup var data: DataDirectoryOption
+    @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
+
+    func run() throws {
+        let conflicts = try data.database().conflictedRecords().flatMap(\.conflicts).map(ConflictView.init)
+        if json { return try Console.printJSON(conflicts) }
+        if conflicts.isEmpty { return Console.say("No conflicts.", "没有冲突。") }
+        for conflict in conflicts {
+            print("\(conflict.type.rawValue) \(conflict.id) \(conflict.field)")
+            for value in conflict.values {
+                let mark = value.value == conflict.visible ? "*" : " "
+                print("  \(mark) \(value.value)  ← replica \(value.replica), \(Console.time(value.writtenAt))")
+            }
+        }
+        Console.say(
+            "* marks the value shown now. To resolve, edit the field again: field-agent household update ID --set FIELD=VALUE.",
+            "* 表示当前显示的取值。再次修改该字段即可解决，例如：field-agent household update 编号 --set 字段=取值。"
+        )
+    }
+}

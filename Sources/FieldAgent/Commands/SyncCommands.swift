@@ -1,0 +1,174 @@
+import ArgumentParser
+import ConsoleSupport
+import Foundation
+import Shared
+
+/// `field-agent enroll`: binds this laptop to the county server with the operator's token and
+/// downloads its area.
+struct EnrollCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll",
+        abstract: Console.localized(
+            "Enroll this laptop with the county server and download its area.",
+            "向县级服务器注册本机并下载辖区数据。"
+        )
+    )
+    @Option(
+        help: ArgumentHelp(
+            Console.localized(
+                "The county server, e.g. https://sync.example.gov.cn",
+                "县级服务器地址，例如 https://sync.example.gov.cn"
+            )
+        )
+    )
+    var server: String
+    @Option(
+        help: ArgumentHelp(
+            Console.localized("The token from sync-server agents enroll.", "sync-server agents enroll 给出的令牌。")
+        )
+    )
+    var token: String
+    @OptionGroup var data: DataDirectoryOption
+    @OptionGroup var network: NetworkOptions
+
+    func validate() throws {
+        guard let url = URL(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ValidationError(
+                Console.localized(
+                    "--server must be an http:// or https:// address.",
+                    "--server 必须是 http:// 或 https:// 地址。"
+                )
+            )
+        }
+        guard !token.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError(Console.localized("--token cannot be empty.", "--token 不能为空。"))
+        }
+    }
+
+    func run() throws {
+        let home = data.home
+        if let existing = try? home.database(), (try? existing.replicaState()) != nil {
+            throw AgentError.alreadyEnrolled(home.path)
+        }
+        let client = network.client(server: server, token: token, rememberedCAFile: nil)
+        let enrollment = try client.enroll()
+        try home.create()
+        // The credential first: a crash before the replica row leaves a folder enroll can redo.
+        try home.saveCredential(token)
+        let database = try AgentDatabase.open(directory: home.path)
+        try database.enroll(
+            ReplicaState(
+                serverURL: client.baseURL,
+                caFile: network.caFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+                enrollment: enrollment
+            )
+        )
+        Console.say(
+            "Enrolled as \(enrollment.agentName) (replica \(enrollment.replica.rawValue)) for grid \(enrollment.gridId).",
+            "已注册为 \(enrollment.agentName)（副本 \(enrollment.replica.rawValue)），负责网格 \(enrollment.gridId)。"
+        )
+        let summary = try home.withSyncLock { try SyncCommand.synchronizer(database, client).sync() }
+        Console.say(
+            "Downloaded \(summary.snapshotRecords) records of your area.",
+            "已下载辖区数据 \(summary.snapshotRecords) 条。"
+        )
+    }
+}
+
+/// `field-agent sync`: the evening's exchange with the county server.
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: Console.localized(
+            "Send this laptop's changes to the county server and receive everyone else's.",
+            "将本机的修改上传到县级服务器，并接收其他人的修改。"
+        )
+    )
+    @OptionGroup var data: DataDirectoryOption
+    @OptionGroup var network: NetworkOptions
+    @Flag(help: ArgumentHelp(Console.localized("Print the summary as JSON.", "以 JSON 输出结果。"))) var json = false
+
+    func run() throws {
+        let home = data.home
+        let database = try home.database()
+        let client = try network.client(for: home, database)
+        let summary = try home.withSyncLock { try Self.synchronizer(database, client).sync() }
+        try Self.report(summary, json: json)
+    }
+
+    static func synchronizer(_ database: AgentDatabase, _ client: ServerClient) -> Synchronizer {
+        let progress = ProgressBar(language: Console.language)
+        client.onRetry = { attempt, failure in
+            progress.finish()
+            Console.error(
+                LocalizedText(
+                    "Retrying (attempt \(attempt)): \(failure.message.english)",
+                    zh: "正在重试（第 \(attempt) 次）：\(failure.message.chinese)"
+                )
+            )
+        }
+        return Synchronizer(database: database, client: client, progress: progress)
+    }
+
+    /// The one-line summary, with a warning first when the laptop's clock is off.
+    static func report(_ summary: SyncSummary, json: Bool) throws {
+        if let offset = summary.clockOffsetMilliseconds {
+            let minutes = abs(offset) / 60_000
+            Console.error(
+                offset > 0
+                    ? LocalizedText(
+                        "Warning: this laptop's clock is \(minutes) minutes ahead of the server's; please set the correct time.",
+                        zh: "警告：本机时钟比服务器快 \(minutes) 分钟，请校准时间。"
+                    )
+                    : LocalizedText(
+                        "Warning: this laptop's clock is \(minutes) minutes behind the server's; please set the correct time.",
+                        zh: "警告：本机时钟比服务器慢 \(minutes) 分钟，请校准时间。"
+                    )
+            )
+        }
+        if json { return try Console.printJSON(summary) }
+        Console.say(
+            "Synced: pushed \(summary.pushed), pulled \(summary.pulled), conflicts \(summary.conflicts).",
+            "同步完成：上传 \(summary.pushed) 条，下载 \(summary.pulled) 条，冲突 \(summary.conflicts) 处。"
+        )
+    }
+}
+
+/// `field-agent resync`: a fresh copy of the area from the server, keeping every local edit.
+struct ResyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resync",
+        abstract: Console.localized(
+            "Download a fresh copy of your area; edits not yet synced are kept and sent at the next sync.",
+            "重新下载辖区数据；尚未同步的修改会保留，并在下次同步时上传。"
+        )
+    )
+    @OptionGroup var data: DataDirectoryOption
+    @OptionGroup var network: NetworkOptions
+    @Flag(
+        help: ArgumentHelp(
+            Console.localized(
+                "Resync now, without syncing the pending edits first.",
+                "立即重新下载，不先上传待同步的修改。"
+            )
+        )
+    ) var force = false
+
+    func run() throws {
+        let home = data.home
+        let database = try home.database()
+        let client = try network.client(for: home, database)
+        let pending = try database.pendingCount()
+        if pending > 0 && !force {
+            throw AgentError.pendingBeforeResync(pending)
+        }
+        let records = try home.withSyncLock {
+            try database.requireSnapshot()
+            return try SyncCommand.synchronizer(database, client).snapshot()
+        }
+        Console.say(
+            "Resynced: \(records) records of your area; \(pending) edits not yet synced are kept and go at the next sync.",
+            "重新下载完成：辖区数据 \(records) 条；\(pending) 条尚未同步的修改已保留，将在下次同步时上传。"
+        )
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Shared
+
+/// What one `sync` did, for its one-line summary.
+struct SyncSummary: Sendable, Equatable, Encodable {
+    var pushed = 0
+    var pulled = 0
+    /// Records with concurrent values in some field after the sync.
+    var conflicts = 0
+    /// Records stored by a snapshot taken during the sync (0 without one).
+    var snapshotRecords = 0
+    var requests = 0
+    /// The laptop's clock minus the server's, when it is off by more than the warning threshold.
+    var clockOffsetMilliseconds: Int64?
+}
+
+/// Runs the sync protocol for one replica: a snapshot when one is needed, then exchanges until the
+/// outbox is acknowledged and nothing more waits on the server (protocol/README.md, "The sync exchange").
+struct Synchronizer {
+    let database: AgentDatabase
+    let client: ServerClient
+    let progress: ProgressBar
+    /// The laptop's clock, in milliseconds since 1970.
+    var now: () -> UInt64 = WallClock.nowMilliseconds
+
+    /// Operations sent in one exchange; a big day's outbox goes up in several.
+    static let batchLimit = 1000
+    /// A laptop clock further than this from the server's earns a warning.
+    static let clockWarning: Int64 = 2 * 60 * 1000
+
+    /// Pushes the outbox and pulls everything new, taking a snapshot first when one is needed.
+    func sync() throws -> SyncSummary {
+        var summary = SyncSummary()
+        do {
+            if try database.replicaState().snapshotNeeded { summary.snapshotRecords = try snapshot() }
+            try exchangeUntilDone(&summary)
+            try database.recordSuccess(at: now())
+        } catch {
+            try? database.recordFailure(Self.describe(error), at: now())
+            throw error
+        }
+        summary.conflicts = try database.conflictedRecordCount()
+        summary.requests = client.requests
+        let offset = try database.replicaState().clockOffsetMilliseconds ?? 0
+        if abs(offset) > Self.clockWarning { summary.clockOffsetMilliseconds = offset }
+        return summary
+    }
+
+    private func exchangeUntilDone(_ summary: inout SyncSummary) throws {
+        while true {
+            let replica = try database.replicaState()
+            let operations = try database.outbox(limit: Self.batchLimit)
+            let request = SyncRequest(
+                batchId:
+                    "\(replica.replica.rawValue)-\(operations.last?.dot.counter ?? replica.acknowledged)-\(replica.cursor)",
+                cursor: replica.cursor,
+                operations: operations
+            )
+            let response: SyncResponse
+            do {
+                response = try client.exchange(request)
+            } catch let refusal as ServerRefusal where refusal.code == .resyncRequired {
+                // The server asks for a fresh snapshot (an operator, compaction, a record moving in).
+                try database.requireSnapshot()
+                summary.snapshotRecords += try snapshot()
+                continue
+            }
+            let outcome = try database.commit(response, now: now())
+            summary.pushed += outcome.acknowledged
+            summary.pulled += outcome.applied
+            progress.update(
+                LocalizedText(
+                    "Synced: \(summary.pushed) up, \(summary.pulled) down",
+                    zh: "同步中：已上传 \(summary.pushed) 条，已下载 \(summary.pulled) 条"
+                ),
+                done: nil,
+                total: nil
+            )
+            if !response.hasMore && operations.count < Self.batchLimit { break }
+        }
+    }
+
+    /// Replaces the replica with a fresh snapshot of the scope, then replays the outbox on top.
+    ///
+    /// - Returns: the number of records the snapshot held.
+    @discardableResult
+    func snapshot() throws -> Int {
+        var page = try client.snapshotPage(after: nil)
+        try database.beginSnapshot(grids: page.grids)
+        var stored = 0
+        while true {
+            try database.storeSnapshotPage(page.records)
+            stored += page.records.count
+            progress.update(
+                LocalizedText("Downloading your area: \(stored) records", zh: "正在下载辖区数据：\(stored) 条记录"),
+                done: nil,
+                total: nil
+            )
+            guard let next = page.nextAfter else { break }
+            page = try client.snapshotPage(after: next)
+        }
+        try database.finishSnapshot(cursor: page.cursor)
+        return stored
+    }
+
+    /// The failure as `status` shows it: a stable code and one sentence in each language.
+    static func describe(_ error: any Error) -> (code: String, message: LocalizedText) {
+        switch error {
+        case let refusal as ServerRefusal: (refusal.code.rawValue, refusal.message)
+        case let transport as TransportError: ("network", transport.message)
+        case let coded as any CodedError: (coded.code.rawValue, coded.message)
+        default: ("internal_error", LocalizedText("\(error)", zh: "\(error)"))
+        }
+    }
+}

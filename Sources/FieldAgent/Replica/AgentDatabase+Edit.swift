@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import Shared
+
+extension AgentDatabase {
+    /// Authors the changes of one command on one record: checks each, applies it to the record
+    /// and queues it in the outbox, all in one transaction, so a command's edit is either wholly
+    /// kept (states and operations) or not made at all.
+    ///
+    /// - Throws: ``ModelError`` or ``AgentError`` in one sentence when a change is refused; the
+    ///   replica is then unchanged.
+    @discardableResult
+    func author(_ payloads: [SyncOperation.Payload], on key: RecordKey, now: UInt64) throws -> [SyncOperation] {
+        try writer.write { db in
+            var replica = try Self.requireState(db)
+            var state = try Self.state(db, key)
+            var clock = HybridLogicalClock(last: replica.hlc)
+            var operations: [SyncOperation] = []
+            for payload in payloads {
+                try Self.checkScope(of: payload, on: key, existing: state, replica: replica, db: db)
+                var next = state ?? RecordState(type: key.type, id: key.id)
+                let operation = SyncOperation(
+                    dot: Dot(replica: replica.replica, counter: replica.counter + 1),
+                    context: next.clock,
+                    hlc: clock.tick(now: now),
+                    type: key.type,
+                    id: key.id,
+                    payload: payload
+                )
+                try operation.validate()
+                next.apply(operation)
+                try db.execute(
+                    sql: "INSERT INTO outbox (counter, operation) VALUES (?, ?)",
+                    arguments: [Int64(operation.dot.counter), try CanonicalJSON.encode(operation)]
+                )
+                replica.counter = operation.dot.counter
+                state = next
+                operations.append(operation)
+            }
+            if let state { try Self.store(db, state, generation: replica.generation) }
+            replica.hlc = clock.last
+            try replica.save(db)
+            return operations
+        }
+    }
+
+    /// A new record must be created in the agent's area; a change needs the record here, not
+    /// removed and still in the area; a move must stay in the area.
+    private static func checkScope(
+        of payload: SyncOperation.Payload,
+        on key: RecordKey,
+        existing: RecordState?,
+        replica: ReplicaState,
+        db: Database
+    ) throws {
+        let tree = try gridTree(db)
+        switch payload {
+        case .create(let fields), .log(let fields):
+            guard existing == nil else { throw AgentError.alreadyExists(key) }
+            if let grid = fields["gridId"]?.stringValue {
+                try tree.checkPlacement(of: key.type, in: grid, scopeRoot: replica.gridId)
+            }
+        default:
+            guard let existing else { throw AgentError.noSuchRecord(key) }
+            if existing.isDeleted { throw AgentError.removed(key) }
+            let grid = existing.visibleValue(of: "gridId")?.stringValue ?? ""
+            guard tree.isWithin(grid, subtreeOf: replica.gridId) else { throw AgentError.movedAway(key, grid: grid) }
+            if case .set(let fields) = payload, let target = fields["gridId"]?.stringValue {
+                try tree.checkPlacement(of: key.type, in: target, scopeRoot: replica.gridId)
+            }
+        }
+    }
+}

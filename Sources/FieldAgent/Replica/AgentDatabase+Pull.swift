@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import Shared
+
+/// What committing one exchange's answer did.
+struct PageOutcome: Sendable, Equatable {
+    /// Operations the server acknowledged for the first time.
+    var acknowledged: Int
+    /// Pulled operations applied here (duplicates and waiting ones not counted).
+    var applied: Int
+}
+
+extension AgentDatabase {
+    /// The outbox, oldest first: everything the next exchange sends.
+    func outbox(limit: Int = .max) throws -> [SyncOperation] {
+        try writer.read { db in
+            try Data.fetchAll(db, sql: "SELECT operation FROM outbox ORDER BY counter LIMIT ?", arguments: [limit])
+                .map { try CanonicalJSON.decode(SyncOperation.self, from: $0) }
+        }
+    }
+
+    /// Commits one exchange's answer in one transaction: drops what the server acknowledged from
+    /// the outbox, merges the pulled operations, and moves the cursor only with them.
+    ///
+    /// A crash before the commit leaves the outbox and the cursor as they were, so the retry sends
+    /// the same operations (acknowledged again, never stored twice) and pulls the same page
+    /// (skipped as duplicates where already applied).
+    func commit(_ response: SyncResponse, now: UInt64) throws -> PageOutcome {
+        try writer.write { db in
+            var replica = try Self.requireState(db)
+            let newlyAcknowledged = try Self.acknowledge(
+                through: response.acknowledgedThrough,
+                replica: &replica,
+                db: db
+            )
+            var clock = HybridLogicalClock(last: replica.hlc)
+            var applied = 0
+            for operation in response.operations {
+                clock.advance(past: operation.hlc)
+                applied += try Self.merge(operation, generation: replica.generation, db: db)
+            }
+            replica.hlc = clock.last
+            replica.cursor = response.cursor
+            replica.clockOffsetMilliseconds = Int64(bitPattern: now &- response.serverTime)
+            try replica.save(db)
+            return PageOutcome(acknowledged: newlyAcknowledged, applied: applied)
+        }
+    }
+
+    /// Drops acknowledged operations from the outbox; returns how many were acknowledged now.
+    private static func acknowledge(through counter: UInt64, replica: inout ReplicaState, db: Database) throws -> Int {
+        guard counter > replica.acknowledged else { return 0 }
+        try db.execute(sql: "DELETE FROM outbox WHERE counter <= ?", arguments: [Int64(counter)])
+        let count = Int(counter - replica.acknowledged)
+        replica.acknowledged = counter
+        // The server never acknowledges what was not authored here, but if this laptop's replica
+        // was rebuilt under an old token it must not reuse counters the server already holds.
+        replica.counter = max(replica.counter, counter)
+        return count
+    }
+
+    /// Merges one pulled operation by the causal rule; returns the number of operations applied
+    /// (it may release operations that were waiting for it).
+    static func merge(_ operation: SyncOperation, generation: Int64, db: Database) throws -> Int {
+        let key = operation.record
+        var state = try Self.state(db, key) ?? RecordState(type: key.type, id: key.id)
+        switch state.readiness(of: operation) {
+        case .duplicate:
+            return 0
+        case .waiting:
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO waiting (type, id, replica, counter, operation) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    key.type.rawValue, key.id, Int64(operation.dot.replica.rawValue), Int64(operation.dot.counter),
+                    try CanonicalJSON.encode(operation),
+                ]
+            )
+            return 0
+        case .ready:
+            state.apply(operation)
+        }
+        var applied = 1
+        var pending = try waitingOperations(for: key, db: db)
+        while let index = pending.firstIndex(where: { state.readiness(of: $0) != .waiting }) {
+            let next = pending.remove(at: index)
+            if state.readiness(of: next) == .ready {
+                state.apply(next)
+                applied += 1
+            }
+            try db.execute(
+                sql: "DELETE FROM waiting WHERE type = ? AND id = ? AND replica = ? AND counter = ?",
+                arguments: [key.type.rawValue, key.id, Int64(next.dot.replica.rawValue), Int64(next.dot.counter)]
+            )
+        }
+        try store(db, state, generation: generation)
+        return applied
+    }
+
+    private static func waitingOperations(for key: RecordKey, db: Database) throws -> [SyncOperation] {
+        try Data.fetchAll(
+            db.cachedStatement(sql: "SELECT operation FROM waiting WHERE type = ? AND id = ?"),
+            arguments: [key.type.rawValue, key.id]
+        ).map { try CanonicalJSON.decode(SyncOperation.self, from: $0) }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import Shared
+
+/// Reading and writing record rows; every caller is already inside a transaction.
+extension AgentDatabase {
+    static func state(_ db: Database, _ key: RecordKey) throws -> RecordState? {
+        guard
+            let data = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT state FROM record WHERE type = ? AND id = ?"),
+                arguments: [key.type.rawValue, key.id]
+            )
+        else { return nil }
+        return try CanonicalJSON.decode(RecordState.self, from: data)
+    }
+
+    /// Writes a record's state with what listing needs beside it: its visible grid and its conflicts.
+    static func store(_ db: Database, _ state: RecordState, encoded: Data? = nil, generation: Int64) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO record (type, id, gridId, conflicts, generation, state) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (type, id) DO UPDATE SET gridId = excluded.gridId, conflicts = excluded.conflicts,
+                    generation = excluded.generation, state = excluded.state
+                """
+        ).execute(arguments: [
+            state.type.rawValue, state.id, state.visibleValue(of: "gridId")?.stringValue ?? "",
+            state.registers.values.count { $0.count > 1 }, generation, try encoded ?? CanonicalJSON.encode(state),
+        ])
+    }
+
+    /// The grid tree of the scope, as the last snapshot delivered it.
+    static func gridTree(_ db: Database) throws -> GridTree {
+        let nodes = try Data.fetchAll(db, sql: "SELECT node FROM gridNode").map {
+            try CanonicalJSON.decode(GridNode.self, from: $0)
+        }
+        return try GridTree(nodes)
+    }
+
+    static func replaceGrids(_ db: Database, with nodes: [GridNode]) throws {
+        _ = try GridTree(nodes)  // refuse an inconsistent tree before replacing the one we have
+        try db.execute(sql: "DELETE FROM gridNode")
+        for node in nodes {
+            try db.execute(
+                sql: "INSERT INTO gridNode (id, node) VALUES (?, ?)",
+                arguments: [node.id, try CanonicalJSON.encode(node)]
+            )
+        }
+    }
+
+    /// The replica row; every command but `enroll` needs one.
+    static func requireState(_ db: Database) throws -> ReplicaState {
+        guard let state = try ReplicaState.fetch(db) else { throw AgentError.notEnrolled }
+        return state
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import Shared
+
+/// A resync: the scope's records replaced page by page, then the local operations replayed on top.
+///
+/// Pages are written as they arrive, so no snapshot sits whole in memory. Each snapshot has a new
+/// generation number; rows it writes carry it, and the last page drops the rows it did not write.
+/// Until then the flag `snapshotNeeded` stays set, so a resync broken off at any point starts over
+/// at the next sync, and the outbox is never touched: nothing typed here is lost.
+extension AgentDatabase {
+    /// Starts a snapshot with its first page's grid tree.
+    func beginSnapshot(grids: [GridNode]) throws {
+        try writer.write { db in
+            var replica = try Self.requireState(db)
+            try Self.replaceGrids(db, with: grids)
+            replica.snapshotNeeded = true
+            replica.generation += 1
+            try replica.save(db)
+        }
+    }
+
+    /// Stores one page of records as the scope's state, in one transaction.
+    func storeSnapshotPage(_ records: [RecordState]) throws {
+        try writer.write { db in
+            var replica = try Self.requireState(db)
+            var clock = HybridLogicalClock(last: replica.hlc)
+            for record in records {
+                clock.advance(past: record.latestHLC)
+                try Self.store(db, record, generation: replica.generation)
+            }
+            replica.hlc = clock.last
+            try replica.save(db)
+        }
+    }
+
+    /// Ends a snapshot: drops what it did not write, replays the outbox on top, and continues
+    /// incremental sync from the snapshot's cursor.
+    ///
+    /// - Returns: how many local operations were replayed (those the server already had are in
+    ///   the snapshot and skip as duplicates).
+    @discardableResult
+    func finishSnapshot(cursor: UInt64) throws -> Int {
+        try writer.write { db in
+            var replica = try Self.requireState(db)
+            try db.execute(sql: "DELETE FROM record WHERE generation < ?", arguments: [replica.generation])
+            try db.execute(sql: "DELETE FROM waiting")
+            var replayed = 0
+            let outbox = try Data.fetchAll(db, sql: "SELECT operation FROM outbox ORDER BY counter")
+            for data in outbox {
+                let operation = try CanonicalJSON.decode(SyncOperation.self, from: data)
+                var state = try Self.state(db, operation.record) ?? RecordState(type: operation.type, id: operation.id)
+                guard state.readiness(of: operation) == .ready else { continue }
+                state.apply(operation)
+                try Self.store(db, state, generation: replica.generation)
+                replayed += 1
+            }
+            replica.cursor = cursor
+            replica.snapshotNeeded = false
+            try replica.save(db)
+            return replayed
+        }
+    }
+
+    /// Marks the replica for a fresh snapshot at the next sync (`resync`, or the server's request).
+    func requireSnapshot() throws {
+        try writer.write { db in
+            var replica = try Self.requireState(db)
+            replica.snapshotNeeded = true
+            try replica.save(db)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+import Shared
+
+/// The laptop's replica: one SQLite database in WAL mode holding the scope's records, the outbox
+/// of operations the server has not acknowledged, operations waiting for their causes, and the
+/// agent's counters. Every change goes through a method that keeps these together in one
+/// transaction, so a crash or a power cut at any instant leaves a replica that syncs on.
+struct AgentDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    /// The database file inside a data directory.
+    static let fileName = "replica.sqlite"
+
+    /// Opens (creating if needed) the replica in `directory` and migrates it.
+    static func open(directory: String) throws -> AgentDatabase {
+        try AgentDatabase(
+            DatabasePool(path: (directory as NSString).appendingPathComponent(fileName), configuration: configuration())
+        )
+    }
+
+    init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // A village laptop loses power more often than a server; FULL makes an edit survive it.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return configuration
+    }
+
+    /// Named, append-only migrations: a released migration is never edited, only followed by a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-29 initial replica") { db in
+            try db.execute(
+                sql: """
+                    -- Who this laptop is and where its sync stands; exactly one row once enrolled.
+                    CREATE TABLE replica (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        serverURL TEXT NOT NULL,
+                        caFile TEXT,
+                        replica INTEGER NOT NULL,
+                        gridId TEXT NOT NULL,
+                        agentName TEXT NOT NULL,
+                        counter INTEGER NOT NULL DEFAULT 0,
+                        acknowledged INTEGER NOT NULL DEFAULT 0,
+                        cursor INTEGER NOT NULL DEFAULT 0,
+                        hlcMilliseconds INTEGER NOT NULL DEFAULT 0,
+                        hlcLogical INTEGER NOT NULL DEFAULT 0,
+                        snapshotNeeded INTEGER NOT NULL DEFAULT 1,
+                        generation INTEGER NOT NULL DEFAULT 0,
+                        lastSyncAt INTEGER,
+                        clockOffsetMilliseconds INTEGER,
+                        failureCode TEXT,
+                        failureMessage TEXT,
+                        failureMessageZh TEXT,
+                        failureAt INTEGER
+                    );
+
+                    -- The grid tree of the scope, each node as canonical JSON.
+                    CREATE TABLE gridNode (id TEXT PRIMARY KEY NOT NULL, node BLOB NOT NULL);
+
+                    -- One row per record: its merged state as canonical JSON, with the visible grid
+                    -- and the number of conflicted fields kept beside it for listing. generation is
+                    -- the snapshot that last wrote the row; a finished snapshot drops older rows.
+                    CREATE TABLE record (
+                        type TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        gridId TEXT NOT NULL,
+                        conflicts INTEGER NOT NULL,
+                        generation INTEGER NOT NULL,
+                        state BLOB NOT NULL,
+                        PRIMARY KEY (type, id)
+                    );
+
+                    -- Operations authored here and not yet acknowledged, by counter.
+                    CREATE TABLE outbox (counter INTEGER PRIMARY KEY NOT NULL, operation BLOB NOT NULL);
+
+                    -- Pulled operations whose record has not yet seen their context.
+                    CREATE TABLE waiting (
+                        type TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        replica INTEGER NOT NULL,
+                        counter INTEGER NOT NULL,
+                        operation BLOB NOT NULL,
+                        PRIMARY KEY (type, id, replica, counter)
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
+        return migrator
+    }
+}

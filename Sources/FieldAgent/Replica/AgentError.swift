@@ -1,0 +1,110 @@
+import Foundation
+import Shared
+
+/// Why the agent refused a command or a sync failed, in one sentence a grid worker can act on.
+struct AgentError: CodedError, Equatable {
+    let code: ErrorCode
+    let message: LocalizedText
+
+    static let notEnrolled = AgentError(
+        code: .notFound,
+        message: LocalizedText(
+            "This laptop is not enrolled yet: run field-agent enroll --server URL --token T first.",
+            zh: "本机尚未注册：请先运行 field-agent enroll --server URL --token T。"
+        )
+    )
+
+    static func alreadyEnrolled(_ directory: String) -> AgentError {
+        AgentError(
+            code: .invalidValue,
+            message: LocalizedText(
+                "\(directory) already holds an enrolled replica; use another --data-dir to enroll again.",
+                zh: "\(directory) 中已有注册过的数据；如需重新注册，请使用另一个 --data-dir。"
+            )
+        )
+    }
+
+    static let enrollmentUnfinished = AgentError(
+        code: .resyncRequired,
+        message: LocalizedText(
+            "Enrollment has not finished downloading your area: run field-agent sync before editing.",
+            zh: "注册时尚未下载完辖区数据：请先运行 field-agent sync 再录入。"
+        )
+    )
+
+    static func noSuchRecord(_ key: RecordKey) -> AgentError {
+        AgentError(
+            code: .notFound,
+            message: LocalizedText(
+                "There is no \(key.type.label.english) \(key.id) on this laptop.",
+                zh: "本机没有编号为 \(key.id) 的\(key.type.label.chinese)记录。"
+            )
+        )
+    }
+
+    static func alreadyExists(_ key: RecordKey) -> AgentError {
+        AgentError(
+            code: .invalidValue,
+            message: LocalizedText(
+                "\(key.type.label.english.capitalized) \(key.id) already exists.",
+                zh: "编号为 \(key.id) 的\(key.type.label.chinese)记录已存在。"
+            )
+        )
+    }
+
+    static func removed(_ key: RecordKey) -> AgentError {
+        AgentError(
+            code: .invalidValue,
+            message: LocalizedText(
+                "\(key.type.label.english.capitalized) \(key.id) was removed and cannot be changed.",
+                zh: "\(key.type.label.chinese) \(key.id) 已删除，不能再修改。"
+            )
+        )
+    }
+
+    static func movedAway(_ key: RecordKey, grid: String) -> AgentError {
+        AgentError(
+            code: .outOfScope,
+            message: LocalizedText(
+                "\(key.type.label.english.capitalized) \(key.id) now belongs to grid \(grid), outside your area.",
+                zh: "\(key.type.label.chinese) \(key.id) 现属网格 \(grid)，不在您负责的范围内。"
+            )
+        )
+    }
+
+    static let syncInProgress = AgentError(
+        code: .invalidValue,
+        message: LocalizedText(
+            "Another sync is running on this replica; wait for it to finish.",
+            zh: "本机另一个同步正在进行，请等它结束。"
+        )
+    )
+
+    static func cannotWrite(_ path: String) -> AgentError {
+        AgentError(
+            code: .internalError,
+            message: LocalizedText(
+                "Cannot write \(path); check the disk and its permissions.",
+                zh: "无法写入 \(path)；请检查磁盘空间和权限。"
+            )
+        )
+    }
+
+    static func pendingBeforeResync(_ count: Int) -> AgentError {
+        AgentError(
+            code: .invalidValue,
+            message: LocalizedText(
+                "\(count) edits are not synced yet: run field-agent sync first, or resync --force (they are kept either way).",
+                zh: "有 \(count) 条修改尚未同步：请先运行 field-agent sync，或使用 resync --force（两种方式都会保留这些修改）。"
+            )
+        )
+    }
+
+    static let residentNeedsGrid = AgentError(
+        code: .invalidValue,
+        message: LocalizedText(
+            "Give the resident's --household or --grid.",
+            zh: "请给出居民的 --household（所属住户）或 --grid（所属网格）。"
+        )
+    )
+}

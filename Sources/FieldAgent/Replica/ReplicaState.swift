@@ -1,0 +1,101 @@
+import GRDB
+import Shared
+
+/// Who this laptop is and where its sync stands: the `replica` row.
+struct ReplicaState: Sendable, Equatable {
+    var serverURL: String
+    /// The county's own certificate authority, when its server's certificate is not publicly trusted.
+    var caFile: String?
+    var replica: ReplicaID
+    var gridId: String
+    var agentName: String
+    /// The counter of the last operation authored here; the next one takes the one after.
+    var counter: UInt64
+    /// Every operation authored here up to this counter is stored on the server.
+    var acknowledged: UInt64
+    /// The server sequence up to which pulled operations are committed here.
+    var cursor: UInt64
+    var hlc: HLCTimestamp
+    /// True until a full snapshot of the scope has been stored (after enrollment, on request, or
+    /// when the server asks for one); syncing takes the snapshot first.
+    var snapshotNeeded: Bool
+    /// Numbers snapshots; rows a finished snapshot did not write are gone from the scope.
+    var generation: Int64
+    var lastSyncAt: UInt64?
+    /// The laptop's clock minus the server's, as last measured.
+    var clockOffsetMilliseconds: Int64?
+    /// What went wrong last time, until a sync succeeds.
+    var failure: Failure?
+
+    /// The last failure of a sync, kept for `status`.
+    struct Failure: Sendable, Equatable {
+        var code: String
+        var message: LocalizedText
+        var at: UInt64
+    }
+
+    init(serverURL: String, caFile: String?, enrollment: EnrollResponse) {
+        self.serverURL = serverURL
+        self.caFile = caFile
+        replica = enrollment.replica
+        gridId = enrollment.gridId
+        agentName = enrollment.agentName
+        counter = 0
+        acknowledged = 0
+        cursor = 0
+        hlc = .zero
+        snapshotNeeded = true
+        generation = 0
+        lastSyncAt = nil
+        clockOffsetMilliseconds = nil
+        failure = nil
+    }
+
+    init(row: Row) {
+        serverURL = row["serverURL"]
+        caFile = row["caFile"]
+        replica = ReplicaID(UInt32(row["replica"] as Int64))
+        gridId = row["gridId"]
+        agentName = row["agentName"]
+        counter = UInt64(row["counter"] as Int64)
+        acknowledged = UInt64(row["acknowledged"] as Int64)
+        cursor = UInt64(row["cursor"] as Int64)
+        hlc = HLCTimestamp(
+            wallMilliseconds: UInt64(row["hlcMilliseconds"] as Int64),
+            logical: UInt32(row["hlcLogical"] as Int64)
+        )
+        snapshotNeeded = row["snapshotNeeded"]
+        generation = row["generation"]
+        lastSyncAt = (row["lastSyncAt"] as Int64?).map(UInt64.init)
+        clockOffsetMilliseconds = row["clockOffsetMilliseconds"]
+        if let code = row["failureCode"] as String? {
+            failure = Failure(
+                code: code,
+                message: LocalizedText(row["failureMessage"] ?? "", zh: row["failureMessageZh"] ?? ""),
+                at: UInt64(row["failureAt"] as Int64? ?? 0)
+            )
+        }
+    }
+
+    static func fetch(_ db: Database) throws -> ReplicaState? {
+        try Row.fetchOne(db, sql: "SELECT * FROM replica WHERE id = 1").map(ReplicaState.init(row:))
+    }
+
+    /// Writes the whole row; called inside the transaction that made the change.
+    func save(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO replica (id, serverURL, caFile, replica, gridId, agentName, counter, acknowledged,
+                    cursor, hlcMilliseconds, hlcLogical, snapshotNeeded, generation, lastSyncAt,
+                    clockOffsetMilliseconds, failureCode, failureMessage, failureMessageZh, failureAt)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                serverURL, caFile, Int64(replica.rawValue), gridId, agentName, Int64(counter), Int64(acknowledged),
+                Int64(cursor), Int64(hlc.wallMilliseconds), Int64(hlc.logical), snapshotNeeded, generation,
+                lastSyncAt.map(Int64.init), clockOffsetMilliseconds, failure?.code, failure?.message.english,
+                failure?.message.chinese, failure.map { Int64($0.at) },
+            ]
+        )
+    }
+}
