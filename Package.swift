@@ -48,7 +48,8 @@ let package = Package(
             dependencies: ["CZlib"],
             swiftSettings: swiftSettings
         ),
-        /// What both command-line tools share at the terminal: language, tables, JSON, exit codes.
+        /// What both command-line tools share at the terminal: language, tables, JSON, exit codes, and
+        /// the benchmarks' stopwatch and record.
         .target(
             name: "ConsoleSupport",
             dependencies: [

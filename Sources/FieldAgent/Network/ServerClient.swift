@@ -29,13 +29,13 @@ final class ServerClient {
         try CanonicalJSON.decode(SyncResponse.self, from: call("POST", "/v1/sync", body: CanonicalJSON.encode(request)))
     }
 
-    /// One snapshot page; `after` is the previous page's `nextAfter`.
-    func snapshotPage(after: String?) throws -> SnapshotPage {
+    /// One snapshot page, read for storing; `after` is the previous page's `nextAfter`.
+    func snapshotPage(after: String?) throws -> SnapshotRows {
         var path = "/v1/snapshot"
         if let after {
             path += "?after=" + (after.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? after)
         }
-        return try CanonicalJSON.decode(SnapshotPage.self, from: call("GET", path, body: nil))
+        return try SnapshotRows(call("GET", path, body: nil))
     }
 
     /// Sends a request, retrying network failures and the server's 5xx answers, and returns the

@@ -89,8 +89,8 @@ struct Synchronizer {
         try database.beginSnapshot(grids: page.grids)
         var stored = 0
         while true {
-            try database.storeSnapshotPage(page.records)
-            stored += page.records.count
+            try database.storeSnapshotPage(page.rows)
+            stored += page.rows.count
             progress.update(
                 LocalizedText("Downloading your area: \(stored) records", zh: "正在下载辖区数据：\(stored) 条记录"),
                 done: nil,

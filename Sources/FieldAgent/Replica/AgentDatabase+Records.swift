@@ -15,17 +15,19 @@ extension AgentDatabase {
     }
 
     /// Writes a record's state with what listing needs beside it: its visible grid and its conflicts.
-    static func store(_ db: Database, _ state: RecordState, encoded: Data? = nil, generation: Int64) throws {
+    static func store(_ db: Database, _ state: RecordState, generation: Int64) throws {
+        try store(db, SnapshotRows.Row(state), generation: generation)
+    }
+
+    /// Writes a record row as a snapshot delivered it, its state bytes untouched.
+    static func store(_ db: Database, _ row: SnapshotRows.Row, generation: Int64) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO record (type, id, gridId, conflicts, generation, state) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (type, id) DO UPDATE SET gridId = excluded.gridId, conflicts = excluded.conflicts,
                     generation = excluded.generation, state = excluded.state
                 """
-        ).execute(arguments: [
-            state.type.rawValue, state.id, state.visibleValue(of: "gridId")?.stringValue ?? "",
-            state.registers.values.count { $0.count > 1 }, generation, try encoded ?? CanonicalJSON.encode(state),
-        ])
+        ).execute(arguments: [row.type.rawValue, row.id, row.gridId, row.conflicts, generation, row.state])
     }
 
     /// The grid tree of the scope, as the last snapshot delivered it.

@@ -21,13 +21,13 @@ extension AgentDatabase {
     }
 
     /// Stores one page of records as the scope's state, in one transaction.
-    func storeSnapshotPage(_ records: [RecordState]) throws {
+    func storeSnapshotPage(_ rows: [SnapshotRows.Row]) throws {
         try writer.write { db in
             var replica = try Self.requireState(db)
             var clock = HybridLogicalClock(last: replica.hlc)
-            for record in records {
-                clock.advance(past: record.latestHLC)
-                try Self.store(db, record, generation: replica.generation)
+            for row in rows {
+                clock.advance(past: row.latestHLC)
+                try Self.store(db, row, generation: replica.generation)
             }
             replica.hlc = clock.last
             try replica.save(db)

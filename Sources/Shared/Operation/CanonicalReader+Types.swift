@@ -161,6 +161,13 @@ extension SyncOperation: CanonicalJSONReadable {
     }
 }
 
+extension RecordType: CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> RecordType {
+        guard let value = RecordType(rawValue: try reader.string()) else { throw reader.corrupt("unknown record type") }
+        return value
+    }
+}
+
 extension RecordState: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> RecordState {
         var type: RecordType?
@@ -171,11 +178,7 @@ extension RecordState: CanonicalJSONReadable {
         var events: [EventEntry]?
         try reader.object { reader, key in
             switch key {
-            case "type":
-                guard let value = RecordType(rawValue: try reader.string()) else {
-                    throw reader.corrupt("unknown record type")
-                }
-                type = value
+            case "type": type = try RecordType.read(from: &reader)
             case "id": id = try reader.string()
             case "clock": clock = try VersionVector.read(from: &reader)
             case "registers":

@@ -66,6 +66,15 @@ struct CanonicalReader {
         }
     }
 
+    /// Reads one value with `read` and also returns the exact bytes it spanned, so a record can be
+    /// stored as it arrived instead of encoded again.
+    mutating func capturing<Value>(_ read: (inout CanonicalReader) throws -> Value) throws -> (Value, Data) {
+        skipWhitespace()
+        let start = index
+        let value = try read(&self)
+        return (value, Data(bytes[start..<index]))
+    }
+
     /// True (and consumed) when the next value is `null`.
     mutating func null() -> Bool {
         skipWhitespace()

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ConsoleSupport
 import Foundation
 import Hummingbird
 import Logging

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsoleSupport
 import Foundation
 import Shared
 

@@ -1,16 +1,21 @@
 import Foundation
 
 /// One benchmark's figures, printed for the console and appended to the benchmark record with the machine.
-struct BenchmarkResult {
-    let name: String
-    let figures: [(String, String)]
+public struct BenchmarkResult {
+    public let name: String
+    public let figures: [(String, String)]
 
-    var text: String {
+    public init(name: String, figures: [(String, String)]) {
+        self.name = name
+        self.figures = figures
+    }
+
+    public var text: String {
         figures.map { "  \($0.0): \($0.1)" }.joined(separator: "\n")
     }
 
     /// Appends a dated section with the machine's processor, cores and memory to a Markdown file.
-    func append(to path: String) throws {
+    public func append(to path: String) throws {
         let lines =
             ["", "### \(name), \(Self.today)", "", "Machine: \(Self.machine)", ""]
             + ["| figure | value |", "|---|---|"] + figures.map { "| \($0.0) | \($0.1) |" }

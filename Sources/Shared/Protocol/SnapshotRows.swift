@@ -1,0 +1,135 @@
+public import Foundation
+
+/// A snapshot page read for storing rather than merging: each record's canonical bytes exactly as
+/// the server sent them, with the few facts a replica keeps beside a stored state.
+///
+/// A resync stores thousands of records it will mostly never touch again. Decoding each into a
+/// ``RecordState`` and encoding it back cost three times the SQLite insert itself, so the agent
+/// stores the server's bytes (already canonical: the server splices its stored canonical states)
+/// and reads only the record's type and id, its visible grid, its conflicted fields and its newest
+/// clock reading. The whole page is still parsed, so malformed JSON is refused as before.
+public struct SnapshotRows: Sendable {
+    /// One record of the page.
+    public struct Row: Sendable, Equatable {
+        public let type: RecordType
+        public let id: String
+        /// The visible value of `gridId`, or "" when the record has none.
+        public let gridId: String
+        /// How many register fields hold concurrent values.
+        public let conflicts: Int
+        /// The newest HLC reading among the record's values and events (``RecordState/latestHLC``).
+        public let latestHLC: HLCTimestamp
+        /// The record's state as canonical JSON, as ``CanonicalJSON/encode(_:)`` would write it.
+        public let state: Data
+
+        /// The row of a state held in memory (a local edit, a pulled operation), encoded canonically.
+        public init(_ record: RecordState) throws {
+            type = record.type
+            id = record.id
+            gridId = record.visibleValue(of: "gridId")?.stringValue ?? ""
+            conflicts = record.registers.values.count { $0.count > 1 }
+            latestHLC = record.latestHLC
+            state = try CanonicalJSON.encode(record)
+        }
+
+        init(type: RecordType, id: String, gridId: String, conflicts: Int, latestHLC: HLCTimestamp, state: Data) {
+            self.type = type
+            self.id = id
+            self.gridId = gridId
+            self.conflicts = conflicts
+            self.latestHLC = latestHLC
+            self.state = state
+        }
+    }
+
+    public let cursor: UInt64
+    public let grids: [GridNode]
+    public let rows: [Row]
+    public let nextAfter: String?
+
+    /// Reads a `SnapshotPage` body.
+    public init(_ data: Data) throws {
+        var cursor: UInt64?
+        var grids: [GridNode]?
+        var rows: [Row]?
+        var nextAfter: String?
+        try CanonicalReader.read(data) { reader in
+            try reader.object { reader, key in
+                switch key {
+                case "cursor": cursor = try reader.integer(UInt64.self)
+                case "grids": grids = try reader.array(GridNode.read)
+                case "records": rows = try reader.array(Self.row)
+                case "nextAfter": nextAfter = try reader.optional { try $0.string() }
+                default: try reader.skipValue()
+                }
+            }
+            guard cursor != nil, grids != nil, rows != nil else { throw reader.missing("cursor") }
+        }
+        self.cursor = cursor!
+        self.grids = grids!
+        self.rows = rows!
+        self.nextAfter = nextAfter
+    }
+
+    private static func row(from reader: inout CanonicalReader) throws -> Row {
+        var type: RecordType?
+        var id: String?
+        var grid: RegisterValue?
+        var conflicts = 0
+        var latest = HLCTimestamp.zero
+        let (_, bytes) = try reader.capturing { reader in
+            try reader.object { reader, key in
+                switch key {
+                case "type": type = try RecordType.read(from: &reader)
+                case "id": id = try reader.string()
+                case "registers":
+                    try reader.object { reader, field in
+                        let siblings = try reader.array { reader in
+                            try Self.sibling(from: &reader, keepingValue: field == "gridId")
+                        }
+                        if siblings.count > 1 { conflicts += 1 }
+                        for sibling in siblings { latest = max(latest, sibling.hlc) }
+                        if field == "gridId" { grid = siblings.max(by: RegisterValue.visibleOrder) }
+                    }
+                case "events":
+                    _ = try reader.array { reader in
+                        try reader.object { reader, key in
+                            if key == "hlc" {
+                                latest = max(latest, try HLCTimestamp.read(from: &reader))
+                            } else {
+                                try reader.skipValue()
+                            }
+                        }
+                    }
+                default: try reader.skipValue()
+                }
+            }
+        }
+        guard let type, let id else { throw reader.missing("id") }
+        return Row(
+            type: type,
+            id: id,
+            gridId: grid?.value.stringValue ?? "",
+            conflicts: conflicts,
+            latestHLC: latest,
+            state: bytes
+        )
+    }
+
+    /// A register sibling's dot and clock; its value only where it is wanted (`null` stands in otherwise).
+    private static func sibling(from reader: inout CanonicalReader, keepingValue: Bool) throws -> RegisterValue {
+        var dot: Dot?
+        var hlc: HLCTimestamp?
+        var value = FieldValue.null
+        try reader.object { reader, key in
+            switch key {
+            case "dot": dot = try Dot.read(from: &reader)
+            case "hlc": hlc = try HLCTimestamp.read(from: &reader)
+            case "value" where keepingValue: value = try FieldValue.read(from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let dot, let hlc else { throw reader.missing("hlc") }
+        return RegisterValue(dot: dot, hlc: hlc, value: value)
+    }
+}
