@@ -90,7 +90,7 @@ import Testing
             "agents", "enroll", "--grid", "c-1-1-1-1", "--name", "一组网格员", "--data-dir", data,
         ])
         #expect(enrolled.status == 0)
-        #expect(enrolled.lastLine.count == 43 && !enrolled.lastLine.contains(" "))
+        #expect(enrolled.lastLine.count == 46 && !enrolled.lastLine.contains(" "))
         let database = try ServerDatabase.open(directory: data)
         let agent = try #require(try database.agents().first)
         #expect(agent.name == "一组网格员")
