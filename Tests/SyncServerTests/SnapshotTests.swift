@@ -118,6 +118,8 @@ import Testing
             #expect(Set(keys) == Set(written))
             #expect(pages.first?.grids.isEmpty == false)
             #expect(pages.dropFirst().allSatisfy { $0.grids.isEmpty }, "grids come on the first page only")
+            #expect(pages.first?.recordCount == 8, "the first page counts the whole snapshot")
+            #expect(pages.dropFirst().allSatisfy { $0.recordCount == nil })
             #expect(pages.first?.cursor == (try fixture.latestSeq()))
         }
     }

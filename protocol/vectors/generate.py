@@ -172,7 +172,7 @@ MESSAGES = {
                      "operations": [create_hh, CASES["concurrent-same-field"][1][1]]},
     "sync-response": {"acknowledgedThrough": 2, "cursor": 1305, "hasMore": False, "serverTime": T0 + 120000,
                       "operations": [CASES["concurrent-same-field"][1][2]]},
-    "snapshot-page": {"cursor": 1305, "nextAfter": "fm-01,fm-01-01,fm-01-01-01,fm-01-01-01-01,household/" + HH + "@1305",
+    "snapshot-page": {"cursor": 1305, "recordCount": 2, "nextAfter": "fm-01,fm-01-01,fm-01-01-01,fm-01-01-01-01,household/" + HH + "@1305",
                       "grids": [{"id": "fm-01-01-01-01", "parentId": "fm-01-01-01", "level": 4,
                                  "name": "新华村第3村民小组", "kind": "rural", "linesOfWork": []}],
                       "records": merge(CASES["concurrent-same-field"][1], [0, 1, 2])},

@@ -86,6 +86,7 @@ struct Synchronizer {
     @discardableResult
     func snapshot() throws -> Int {
         var page = try client.snapshotPage(after: nil)
+        let total = page.recordCount
         try database.beginSnapshot(grids: page.grids)
         var stored = 0
         while true {
@@ -93,8 +94,8 @@ struct Synchronizer {
             stored += page.rows.count
             progress.update(
                 LocalizedText("Downloading your area: \(stored) records", zh: "正在下载辖区数据：\(stored) 条记录"),
-                done: nil,
-                total: nil
+                done: stored,
+                total: total
             )
             guard let next = page.nextAfter else { break }
             page = try client.snapshotPage(after: next)

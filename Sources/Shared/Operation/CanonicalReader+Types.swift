@@ -352,16 +352,24 @@ extension SnapshotPage: CanonicalJSONReadable {
         var grids: [GridNode]?
         var records: [RecordState]?
         var nextAfter: String?
+        var recordCount: Int?
         try reader.object { reader, key in
             switch key {
             case "cursor": cursor = try reader.integer(UInt64.self)
             case "grids": grids = try reader.array(GridNode.read)
             case "records": records = try reader.array(RecordState.read)
             case "nextAfter": nextAfter = try reader.optional { try $0.string() }
+            case "recordCount": recordCount = try reader.optional { try $0.integer(Int.self) }
             default: try reader.skipValue()
             }
         }
         guard let cursor, let grids, let records else { throw reader.missing("cursor") }
-        return SnapshotPage(cursor: cursor, grids: grids, records: records, nextAfter: nextAfter)
+        return SnapshotPage(
+            cursor: cursor,
+            grids: grids,
+            records: records,
+            nextAfter: nextAfter,
+            recordCount: recordCount
+        )
     }
 }

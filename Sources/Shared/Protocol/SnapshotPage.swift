@@ -13,12 +13,16 @@ public struct SnapshotPage: Hashable, Sendable, Codable {
     public var records: [RecordState]
     /// The key to ask for the next page after; nil on the last page.
     public var nextAfter: String?
+    /// How many records the whole snapshot holds, on the first page only: the agent's progress bar.
+    public var recordCount: Int?
     public var hasMore: Bool { nextAfter != nil }
 
-    public init(cursor: UInt64, grids: [GridNode], records: [RecordState], nextAfter: String?) {
+    public init(cursor: UInt64, grids: [GridNode], records: [RecordState], nextAfter: String?, recordCount: Int? = nil)
+    {
         self.cursor = cursor
         self.grids = grids
         self.records = records
         self.nextAfter = nextAfter
+        self.recordCount = recordCount
     }
 }

@@ -46,6 +46,8 @@ public struct SnapshotRows: Sendable {
     public let grids: [GridNode]
     public let rows: [Row]
     public let nextAfter: String?
+    /// How many records the whole snapshot holds (first page only).
+    public let recordCount: Int?
 
     /// Reads a `SnapshotPage` body.
     public init(_ data: Data) throws {
@@ -53,6 +55,7 @@ public struct SnapshotRows: Sendable {
         var grids: [GridNode]?
         var rows: [Row]?
         var nextAfter: String?
+        var recordCount: Int?
         try CanonicalReader.read(data) { reader in
             try reader.object { reader, key in
                 switch key {
@@ -60,6 +63,7 @@ public struct SnapshotRows: Sendable {
                 case "grids": grids = try reader.array(GridNode.read)
                 case "records": rows = try reader.array(Self.row)
                 case "nextAfter": nextAfter = try reader.optional { try $0.string() }
+                case "recordCount": recordCount = try reader.optional { try $0.integer(Int.self) }
                 default: try reader.skipValue()
                 }
             }
@@ -69,6 +73,7 @@ public struct SnapshotRows: Sendable {
         self.grids = grids!
         self.rows = rows!
         self.nextAfter = nextAfter
+        self.recordCount = recordCount
     }
 
     private static func row(from reader: inout CanonicalReader) throws -> Row {

@@ -24,6 +24,9 @@ enum ResponseJSON {
             json.append(contentsOf: Data(",\"nextAfter\":".utf8))
             json.append(try CanonicalJSON.encode(nextAfter))
         }
+        if let recordCount = slice.recordCount {
+            json.append(contentsOf: Data(",\"recordCount\":\(recordCount)".utf8))
+        }
         json.append(contentsOf: Data(",\"records\":".utf8))
         appendArray(slice.records, to: &json)
         json.append(UInt8(ascii: "}"))

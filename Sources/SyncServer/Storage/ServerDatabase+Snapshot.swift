@@ -8,6 +8,8 @@ struct SnapshotSlice: Sendable {
     let grids: [GridNode]
     let records: [Data]
     let nextAfter: String?
+    /// The number of records in the whole scope, counted on the first page for the agent's progress bar.
+    let recordCount: Int?
 }
 
 extension ServerDatabase {
@@ -50,6 +52,10 @@ extension ServerDatabase {
                     arguments += [own.recordColumns[level]]
                 }
             }
+            let scopeFilter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let recordCount =
+                after == nil
+                ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record \(scopeFilter)", arguments: arguments) : nil
             if let after {
                 conditions.append("(g1, g2, g3, g4, type, id) > (?, ?, ?, ?, ?, ?)")
                 arguments += StatementArguments(after.scope + [after.record.type.rawValue, after.record.id])
@@ -64,7 +70,13 @@ extension ServerDatabase {
             )
             let page = rows.prefix(limit)
             let nextAfter = rows.count > limit ? page.last.map { SnapshotPageToken(row: $0, cursor: cursor).text } : nil
-            return SnapshotSlice(cursor: cursor, grids: grids, records: page.map { $0["state"] }, nextAfter: nextAfter)
+            return SnapshotSlice(
+                cursor: cursor,
+                grids: grids,
+                records: page.map { $0["state"] },
+                nextAfter: nextAfter,
+                recordCount: recordCount
+            )
         }
     }
 
