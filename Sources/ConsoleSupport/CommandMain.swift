@@ -16,7 +16,7 @@ extension AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error as any CodedError {
+        } catch let error as any ExplainedError {
             Console.error(error.message)
             Foundation.exit(1)
         } catch {

@@ -2,7 +2,7 @@ import CCurl
 import Shared
 
 /// No complete answer arrived. Every kind but a refused certificate is worth retrying.
-struct TransportError: Error, Equatable {
+struct TransportError: ExplainedError, Equatable {
     enum Kind: Equatable {
         /// The server could not be found or reached (no network, wrong address, server down).
         case unreachable

@@ -31,8 +31,13 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case internalError = "internal_error"
 }
 
-/// An error with a stable code and a one-sentence message in both languages.
-public protocol CodedError: Error {
-    var code: ErrorCode { get }
+/// An error a person can read: one sentence in both languages saying what went wrong and, where
+/// it helps, what to do.
+public protocol ExplainedError: Error {
     var message: LocalizedText { get }
+}
+
+/// An explained error with a stable code, as the wire and the operator's scripts see it.
+public protocol CodedError: ExplainedError {
+    var code: ErrorCode { get }
 }
