@@ -19,6 +19,7 @@ done
 
 scripts/install-deps.sh
 swift build --product sync-server
+swift build --product field-agent   # for trying an agent against the demo county
 server=.build/debug/sync-server
 
 if ! "$server" grids list --json --data-dir "$data" | grep -q '"id"'; then

@@ -83,6 +83,10 @@ struct ServeCommand: AsyncParsableCommand {
                     "Enroll an agent with: sync-server agents enroll --data-dir \(settings.dataDirectory) --grid \(exampleGrid ?? "GRID-ID")",
                     "注册终端：sync-server agents enroll --data-dir \(settings.dataDirectory) --grid \(exampleGrid ?? "网格编码")"
                 )
+                Console.say(
+                    "then on the laptop: field-agent enroll --server \(scheme)://\(settings.host):\(channelPort) --token TOKEN",
+                    "然后在笔记本上运行：field-agent enroll --server \(scheme)://\(settings.host):\(channelPort) --token 令牌"
+                )
             }
         )
         try await app.runService()
