@@ -48,7 +48,7 @@ struct ResyncBenchmark: AsyncParsableCommand {
             var first = true
             for compressed in pages {
                 let page = try SnapshotRows(Gzip.decompress(compressed, limit: 64 << 20))
-                if first { try replica.beginSnapshot(grids: page.grids) }
+                if first { try replica.beginSnapshot(grids: page.grids, calendar: page.calendar) }
                 first = false
                 try replica.storeSnapshotPage(page.rows)
             }

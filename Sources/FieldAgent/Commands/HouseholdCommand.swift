@@ -74,8 +74,14 @@ struct HouseholdCommand: ParsableCommand {
         @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
         func run() throws {
-            let records = try data.database().records(of: .household, inSubtreeOf: grid).filter { !$0.isDeleted }
-            try RecordCommands.list(records, columns: ["gridId", "headName", "address", "status"], json: json)
+            let database = try data.database()
+            let records = try database.records(of: .household, inSubtreeOf: grid).filter { !$0.isDeleted }
+            try RecordCommands.list(
+                records,
+                columns: ["gridId", "headName", "address", "status"],
+                json: json,
+                supervision: Supervision(database)
+            )
         }
     }
 
@@ -88,7 +94,12 @@ struct HouseholdCommand: ParsableCommand {
         @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
         func run() throws {
-            try RecordCommands.show(data.database().record(RecordCommands.key(.household, id)), json: json)
+            let database = try data.database()
+            try RecordCommands.show(
+                database.record(RecordCommands.key(.household, id)),
+                json: json,
+                supervision: Supervision(database)
+            )
         }
     }
 }

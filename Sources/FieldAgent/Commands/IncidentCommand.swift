@@ -120,27 +120,36 @@ struct IncidentCommand: ParsableCommand {
         )
         @OptionGroup var data: DataDirectoryOption
         @Flag(help: ArgumentHelp(Console.localized("Only incidents not yet closed.", "只列出未结案的事件。"))) var open = false
+        @Flag(help: ArgumentHelp(Console.localized("Only incidents past their deadline.", "只列出已超期的事件。"))) var overdue =
+            false
         @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
         func run() throws {
-            let records = try data.database().records(of: .incident).filter {
-                !$0.isDeleted && (!open || IncidentState(record: $0)?.status.isOpen != false)
+            let database = try data.database()
+            let supervision = try Supervision(database)
+            let views = try database.records(of: .incident).filter { !$0.isDeleted }.map {
+                RecordView($0, supervision: supervision)
+            }.filter { view in
+                (!open || view.incident?.status.isOpen != false) && (!overdue || view.incident?.light == .red)
             }
-            let views = records.map(RecordView.init)
             if json { return try Console.printJSON(views) }
             if views.isEmpty { return Console.say("No incidents.", "暂无事件。") }
+            let pending = Console.localized("(pending registration)", "（待挂号）")
+            let rows: [[String]] = views.map { view in
+                let incident = view.incident
+                return [
+                    view.id, incident?.registryNumber ?? pending, incident?.status.rawValue ?? "-",
+                    incident?.responsibleNode ?? "-", incident?.dueDate ?? "-", incident?.light?.rawValue ?? "-",
+                    view.text("summary"),
+                ]
+            }
             Console.printTable(
                 [
                     "id", Console.localized("registry no.", "挂号"), Console.localized("status", "状态"),
-                    Console.localized("with", "承办"), Console.localized("summary", "概要"),
+                    Console.localized("with", "承办"), Console.localized("due", "期限"), Console.localized("light", "灯"),
+                    Console.localized("summary", "概要"),
                 ],
-                views.map { view in
-                    [
-                        view.id, view.incident?.registryNumber ?? Console.localized("(pending registration)", "（待挂号）"),
-                        view.incident?.status.rawValue ?? "-", view.incident?.responsibleNode ?? "-",
-                        view.text("summary"),
-                    ]
-                }
+                rows
             )
         }
     }
@@ -154,15 +163,20 @@ struct IncidentCommand: ParsableCommand {
         @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
         func run() throws {
-            try RecordCommands.show(data.database().record(RecordCommands.key(.incident, id)), json: json)
+            let database = try data.database()
+            try RecordCommands.show(
+                database.record(RecordCommands.key(.incident, id)),
+                json: json,
+                supervision: Supervision(database)
+            )
         }
     }
 
     /// The folded history, one step per line; steps the lifecycle refused are marked, not hidden.
     static func printHistory(_ incident: IncidentView) {
         Console.say(
-            "Status: \(incident.status.rawValue), registry number \(incident.registryNumber ?? "(pending registration)"), with \(incident.responsibleNode).",
-            "状态：\(incident.status.rawValue)，挂号 \(incident.registryNumber ?? "（待挂号）")，承办 \(incident.responsibleNode)。"
+            "Status: \(incident.status.rawValue), registry number \(incident.registryNumber ?? "(pending registration)"), with \(incident.responsibleNode)\(incident.dueDate.map { ", due \($0) (\(incident.light?.rawValue ?? "-"))" } ?? "").",
+            "状态：\(incident.status.rawValue)，挂号 \(incident.registryNumber ?? "（待挂号）")，承办 \(incident.responsibleNode)\(incident.dueDate.map { "，期限 \($0)（\(incident.light?.rawValue ?? "-")）" } ?? "")。"
         )
         for step in incident.history {
             let refused =
@@ -172,8 +186,9 @@ struct IncidentCommand: ParsableCommand {
                     "  (not applied: the incident was \(step.from.rawValue))",
                     "  （未生效：当时事件状态为 \(step.from.rawValue)）"
                 )
+            let due = step.due.map { Console.localized("  (due \($0))", "  （期限 \($0)）") } ?? ""
             print(
-                "  \(Console.time(step.at))  \(step.action.rawValue)  \(step.node ?? "-")\(step.target.map { " → \($0)" } ?? "")  replica \(step.replica)\(step.note.map { "  \($0)" } ?? "")\(refused)"
+                "  \(Console.time(step.at))  \(step.action.rawValue)  \(step.node ?? "-")\(step.target.map { " → \($0)" } ?? "")  replica \(step.replica)\(step.note.map { "  \($0)" } ?? "")\(due)\(refused)"
             )
         }
     }

@@ -44,8 +44,8 @@ enum RecordCommands {
     }
 
     /// `list`: a table of the given columns, or every record as JSON.
-    static func list(_ records: [RecordState], columns: [String], json: Bool) throws {
-        let views = records.map(RecordView.init)
+    static func list(_ records: [RecordState], columns: [String], json: Bool, supervision: Supervision) throws {
+        let views = records.map { RecordView($0, supervision: supervision) }
         if json { return try Console.printJSON(views) }
         if views.isEmpty { return Console.say("Nothing here yet.", "暂无记录。") }
         let schema = records[0].type.schema
@@ -61,8 +61,8 @@ enum RecordCommands {
     }
 
     /// `show`: every field, each conflict with all its values, and an incident's history.
-    static func show(_ state: RecordState, json: Bool) throws {
-        let view = RecordView(state)
+    static func show(_ state: RecordState, json: Bool, supervision: Supervision) throws {
+        let view = RecordView(state, supervision: supervision)
         if json { return try Console.printJSON(view) }
         let schema = state.type.schema
         let names = Set(view.fields.keys).union(view.sets.keys).sorted()

@@ -127,10 +127,16 @@ struct ResidentCommand: ParsableCommand {
         @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
         func run() throws {
-            let records = try data.database().records(of: .resident, inSubtreeOf: grid).filter {
+            let database = try data.database()
+            let records = try database.records(of: .resident, inSubtreeOf: grid).filter {
                 !$0.isDeleted && (household == nil || $0.visibleValue(of: "householdId")?.stringValue == household)
             }
-            try RecordCommands.list(records, columns: ["gridId", "name", "relationToHead", "status"], json: json)
+            try RecordCommands.list(
+                records,
+                columns: ["gridId", "name", "relationToHead", "status"],
+                json: json,
+                supervision: Supervision(database)
+            )
         }
     }
 
@@ -143,7 +149,12 @@ struct ResidentCommand: ParsableCommand {
         @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
         func run() throws {
-            try RecordCommands.show(data.database().record(RecordCommands.key(.resident, id)), json: json)
+            let database = try data.database()
+            try RecordCommands.show(
+                database.record(RecordCommands.key(.resident, id)),
+                json: json,
+                supervision: Supervision(database)
+            )
         }
     }
 }

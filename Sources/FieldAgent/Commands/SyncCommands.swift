@@ -127,6 +127,12 @@ struct SyncCommand: ParsableCommand {
             )
         }
         if json { return try Console.printJSON(summary) }
+        if summary.snapshotRecords > 0 {
+            Console.say(
+                "Took a fresh copy of your area: \(summary.snapshotRecords) records.",
+                "已重新下载辖区数据：\(summary.snapshotRecords) 条记录。"
+            )
+        }
         Console.say(
             "Synced: pushed \(summary.pushed), pulled \(summary.pulled), conflicts \(summary.conflicts).",
             "同步完成：上传 \(summary.pushed) 条，下载 \(summary.pulled) 条，冲突 \(summary.conflicts) 处。"

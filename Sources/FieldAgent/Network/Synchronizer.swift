@@ -87,7 +87,7 @@ struct Synchronizer {
     func snapshot() throws -> Int {
         var page = try client.snapshotPage(after: nil)
         let total = page.recordCount
-        try database.beginSnapshot(grids: page.grids)
+        try database.beginSnapshot(grids: page.grids, calendar: page.calendar)
         var stored = 0
         while true {
             try database.storeSnapshotPage(page.rows)

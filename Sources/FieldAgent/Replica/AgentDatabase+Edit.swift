@@ -60,6 +60,18 @@ extension AgentDatabase {
             if let grid = fields["gridId"]?.stringValue {
                 try tree.checkPlacement(of: key.type, in: grid, scopeRoot: replica.gridId)
             }
+        case .event(let event):
+            // An incident here came from the server in this agent's scope: its subtree, or sent
+            // to its node from elsewhere (a department's work). The server checks which.
+            guard let existing else { throw AgentError.noSuchRecord(key) }
+            if existing.isDeleted { throw AgentError.removed(key) }
+            // A step the lifecycle does not allow now is refused here; one that meets a
+            // concurrent step from another level is still kept, marked, by the merge.
+            if let incident = IncidentState(record: existing),
+                IncidentStateMachine.next(after: event.action, in: incident.status) == nil
+            {
+                throw AgentError.stepNotAllowed(event.action, status: incident.status)
+            }
         default:
             guard let existing else { throw AgentError.noSuchRecord(key) }
             if existing.isDeleted { throw AgentError.removed(key) }

@@ -37,4 +37,13 @@ extension AgentDatabase {
     func gridTree() throws -> GridTree {
         try writer.read { db in try Self.gridTree(db) }
     }
+
+    /// The county's calendar as the last snapshot brought it; weekends only before one arrived.
+    func calendar() throws -> WorkCalendar {
+        try writer.read { db in
+            try Data.fetchOne(db, sql: "SELECT body FROM calendar WHERE id = 1").map {
+                try CanonicalJSON.decode(WorkCalendar.self, from: $0)
+            } ?? WorkCalendar()
+        }
+    }
 }

@@ -9,11 +9,17 @@ import Shared
 /// Until then the flag `snapshotNeeded` stays set, so a resync broken off at any point starts over
 /// at the next sync, and the outbox is never touched: nothing typed here is lost.
 extension AgentDatabase {
-    /// Starts a snapshot with its first page's grid tree.
-    func beginSnapshot(grids: [GridNode]) throws {
+    /// Starts a snapshot with its first page's grid tree and the county's calendar.
+    func beginSnapshot(grids: [GridNode], calendar: WorkCalendar?) throws {
         try writer.write { db in
             var replica = try Self.requireState(db)
             try Self.replaceGrids(db, with: grids)
+            if let calendar {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO calendar (id, body) VALUES (1, ?)",
+                    arguments: [try CanonicalJSON.encode(calendar)]
+                )
+            }
             replica.snapshotNeeded = true
             replica.generation += 1
             try replica.save(db)

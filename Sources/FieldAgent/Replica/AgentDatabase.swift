@@ -94,6 +94,10 @@ struct AgentDatabase: Sendable {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29 calendar") { db in
+            // The county's working-day calendar as the last snapshot brought it (canonical JSON).
+            try db.execute(sql: "CREATE TABLE calendar (id INTEGER PRIMARY KEY CHECK (id = 1), body BLOB NOT NULL)")
+        }
         return migrator
     }
 }

@@ -107,4 +107,14 @@ struct AgentError: CodedError, Equatable {
             zh: "请给出居民的 --household（所属住户）或 --grid（所属网格）。"
         )
     )
+
+    static func stepNotAllowed(_ action: IncidentAction, status: IncidentStatus) -> AgentError {
+        AgentError(
+            code: .invalidValue,
+            message: LocalizedText(
+                "An incident that is \(status.rawValue) cannot take the step \(action.rawValue).",
+                zh: "当前状态为 \(status.rawValue) 的事件不能执行 \(action.rawValue) 操作。"
+            )
+        )
+    }
 }

@@ -15,7 +15,7 @@ struct RecordView: Encodable {
     let deleted: Bool
     let incident: IncidentView?
 
-    init(_ state: RecordState) {
+    init(_ state: RecordState, supervision: Supervision) {
         type = state.type
         id = state.id
         gridId = state.visibleValue(of: "gridId")?.stringValue ?? ""
@@ -27,7 +27,7 @@ struct RecordView: Encodable {
         sets = Dictionary(uniqueKeysWithValues: state.sets.keys.map { ($0, state.elements(of: $0)) })
         conflicts = state.conflicts.map(ConflictView.init)
         deleted = state.isDeleted
-        incident = IncidentState(record: state).map(IncidentView.init)
+        incident = IncidentState(record: state).map { IncidentView($0, supervision: supervision) }
     }
 
     /// The text of a field for people, or "-" when it has none.
@@ -72,12 +72,34 @@ struct ConflictView: Encodable {
     }
 }
 
-/// An incident's folded state: status, registry number, who holds it, and each step.
+/// What deadlines are counted with: the scope's grid tree, the county's calendar, the time now.
+struct Supervision {
+    let tree: GridTree
+    let calendar: WorkCalendar
+    let now: UInt64
+
+    init(_ database: AgentDatabase, now: UInt64 = WallClock.nowMilliseconds()) throws {
+        tree = try database.gridTree()
+        calendar = try database.calendar()
+        self.now = now
+    }
+
+    /// The last working day of the incident's current allowance, or nil off the clock.
+    func deadline(of incident: IncidentState) -> Deadline? {
+        incident.deadline(allowance: tree.allowance(at: incident.responsibleNode), calendar: calendar)
+    }
+}
+
+/// An incident's folded state: status, registry number, who holds it, its deadline, and each step.
 struct IncidentView: Encodable {
     let status: IncidentStatus
     /// Nil until the server's registration arrives: shown as pending registration.
     let registryNumber: String?
     let responsibleNode: String
+    /// The last working day of the current allowance; nil when not on the clock.
+    let dueDate: String?
+    /// Green, yellow (70% of the allowance gone) or red (overdue); nil when not on the clock.
+    let light: TrafficLight?
     let cards: [IncidentAction]
     let satisfaction: IncidentEvent.Satisfaction?
     let history: [Step]
@@ -93,25 +115,34 @@ struct IncidentView: Encodable {
         let to: IncidentStatus
         /// False for a step the lifecycle did not allow when it met it; kept and shown, never dropped.
         let accepted: Bool
+        /// The deadline in force when the step was taken (nil when none was running).
+        let due: String?
     }
 
-    init(_ state: IncidentState) {
+    init(_ state: IncidentState, supervision: Supervision) {
         status = state.status
         registryNumber = state.registryNumber
         responsibleNode = state.responsibleNode
+        let deadline = supervision.deadline(of: state)
+        dueDate = deadline.map { "\($0.dueDate)" }
+        light = deadline?.light(atMilliseconds: supervision.now, calendar: supervision.calendar)
         cards = state.cards
         satisfaction = state.satisfaction
-        history = state.history.map {
-            Step(
-                action: $0.entry.event.action,
-                node: $0.entry.event.node,
-                target: $0.entry.event.target,
-                note: $0.entry.event.note,
-                replica: $0.entry.dot.replica.rawValue,
-                at: $0.entry.hlc.wallMilliseconds,
-                from: $0.from,
-                to: $0.to,
-                accepted: $0.accepted
+        let entries = state.history.map(\.entry)
+        history = state.history.enumerated().map { index, step in
+            let before = IncidentState(originNode: state.originNode, events: Array(entries[..<index]))
+            let due = supervision.deadline(of: before).map { "\($0.dueDate)" }
+            return Step(
+                action: step.entry.event.action,
+                node: step.entry.event.node,
+                target: step.entry.event.target,
+                note: step.entry.event.note,
+                replica: step.entry.dot.replica.rawValue,
+                at: step.entry.hlc.wallMilliseconds,
+                from: step.from,
+                to: step.to,
+                accepted: step.accepted,
+                due: due
             )
         }
     }

@@ -10,6 +10,8 @@ public struct IncidentState: Hashable, Sendable, Codable {
     public private(set) var registryNumber: String?
     /// When the incident was registered; deadlines count from here.
     public private(set) var registeredAt: HLCTimestamp?
+    /// The grid where the incident started (its visible `gridId`).
+    public let originNode: String
     /// The node now responsible: the grid of origin until it is dispatched or escalated.
     public private(set) var responsibleNode: String
     /// When the responsible node took it on; the current deadline counts from here.
@@ -32,6 +34,7 @@ public struct IncidentState: Hashable, Sendable, Codable {
 
     /// Folds the events of an incident record that started in `originNode`.
     public init(originNode: String, events: [EventEntry]) {
+        self.originNode = originNode
         responsibleNode = originNode
         for entry in events.sorted() { fold(entry) }
     }

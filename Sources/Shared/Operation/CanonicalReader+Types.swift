@@ -346,6 +346,31 @@ extension GridNode: CanonicalJSONReadable {
     }
 }
 
+extension WorkCalendar: CanonicalJSONReadable {
+    static func read(from reader: inout CanonicalReader) throws -> WorkCalendar {
+        var holidays: Set<CalendarDate> = []
+        var workdays: Set<CalendarDate> = []
+        func dates(_ reader: inout CanonicalReader) throws -> Set<CalendarDate> {
+            Set(
+                try reader.array { reader in
+                    guard let date = CalendarDate(try reader.string()) else {
+                        throw reader.corrupt("a date is YYYY-MM-DD")
+                    }
+                    return date
+                }
+            )
+        }
+        try reader.object { reader, key in
+            switch key {
+            case "holidays": holidays = try dates(&reader)
+            case "workdays": workdays = try dates(&reader)
+            default: try reader.skipValue()
+            }
+        }
+        return WorkCalendar(holidays: holidays, makeUpWorkdays: workdays)
+    }
+}
+
 extension SnapshotPage: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> SnapshotPage {
         var cursor: UInt64?
@@ -353,6 +378,7 @@ extension SnapshotPage: CanonicalJSONReadable {
         var records: [RecordState]?
         var nextAfter: String?
         var recordCount: Int?
+        var calendar: WorkCalendar?
         try reader.object { reader, key in
             switch key {
             case "cursor": cursor = try reader.integer(UInt64.self)
@@ -360,6 +386,7 @@ extension SnapshotPage: CanonicalJSONReadable {
             case "records": records = try reader.array(RecordState.read)
             case "nextAfter": nextAfter = try reader.optional { try $0.string() }
             case "recordCount": recordCount = try reader.optional { try $0.integer(Int.self) }
+            case "calendar": calendar = try reader.optional(WorkCalendar.read)
             default: try reader.skipValue()
             }
         }
@@ -369,7 +396,8 @@ extension SnapshotPage: CanonicalJSONReadable {
             grids: grids,
             records: records,
             nextAfter: nextAfter,
-            recordCount: recordCount
+            recordCount: recordCount,
+            calendar: calendar
         )
     }
 }

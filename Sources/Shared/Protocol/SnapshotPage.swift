@@ -15,14 +15,24 @@ public struct SnapshotPage: Hashable, Sendable, Codable {
     public var nextAfter: String?
     /// How many records the whole snapshot holds, on the first page only: the agent's progress bar.
     public var recordCount: Int?
+    /// The county's working-day calendar, on the first page only, so the agent counts deadlines
+    /// as the server does.
+    public var calendar: WorkCalendar?
     public var hasMore: Bool { nextAfter != nil }
 
-    public init(cursor: UInt64, grids: [GridNode], records: [RecordState], nextAfter: String?, recordCount: Int? = nil)
-    {
+    public init(
+        cursor: UInt64,
+        grids: [GridNode],
+        records: [RecordState],
+        nextAfter: String?,
+        recordCount: Int? = nil,
+        calendar: WorkCalendar? = nil
+    ) {
         self.cursor = cursor
         self.grids = grids
         self.records = records
         self.nextAfter = nextAfter
         self.recordCount = recordCount
+        self.calendar = calendar
     }
 }

@@ -48,6 +48,8 @@ public struct SnapshotRows: Sendable {
     public let nextAfter: String?
     /// How many records the whole snapshot holds (first page only).
     public let recordCount: Int?
+    /// The county's working-day calendar (first page only).
+    public let calendar: WorkCalendar?
 
     /// Reads a `SnapshotPage` body.
     public init(_ data: Data) throws {
@@ -56,6 +58,7 @@ public struct SnapshotRows: Sendable {
         var rows: [Row]?
         var nextAfter: String?
         var recordCount: Int?
+        var calendar: WorkCalendar?
         try CanonicalReader.read(data) { reader in
             try reader.object { reader, key in
                 switch key {
@@ -64,6 +67,7 @@ public struct SnapshotRows: Sendable {
                 case "records": rows = try reader.array(Self.row)
                 case "nextAfter": nextAfter = try reader.optional { try $0.string() }
                 case "recordCount": recordCount = try reader.optional { try $0.integer(Int.self) }
+                case "calendar": calendar = try reader.optional(WorkCalendar.read)
                 default: try reader.skipValue()
                 }
             }
@@ -74,6 +78,7 @@ public struct SnapshotRows: Sendable {
         self.rows = rows!
         self.nextAfter = nextAfter
         self.recordCount = recordCount
+        self.calendar = calendar
     }
 
     private static func row(from reader: inout CanonicalReader) throws -> Row {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsoleSupport
 import Foundation
+import Shared
 
 /// `--data-dir`, for every operator command: the flag, else `SYNC_SERVER_DATA`, else `./sync-data`.
 struct DataDirectoryOption: ParsableArguments {
@@ -21,5 +22,13 @@ struct DataDirectoryOption: ParsableArguments {
 
     func open() throws -> ServerDatabase {
         try ServerDatabase.open(directory: path)
+    }
+
+    /// An operator's input file (grids CSV, calendar) as text, or one sentence saying it cannot be read.
+    static func readText(_ file: String) throws -> String {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw ModelError.invalid(LocalizedText("Cannot read \(file) as UTF-8 text.", zh: "无法以 UTF-8 文本读取 \(file)。"))
+        }
+        return text
     }
 }

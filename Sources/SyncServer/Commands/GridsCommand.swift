@@ -22,11 +22,7 @@ struct GridsCommand: AsyncParsableCommand {
         @Argument(help: ArgumentHelp(Console.localized("The CSV file.", "CSV 文件。"))) var file: String
 
         func run() throws {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ModelError.invalid(
-                    LocalizedText("Cannot read \(file) as UTF-8 text.", zh: "无法以 UTF-8 文本读取 \(file)。")
-                )
-            }
+            let text = try DataDirectoryOption.readText(file)
             let nodes = try GridCSV.parse(text)
             do {
                 try data.open().addGrids(

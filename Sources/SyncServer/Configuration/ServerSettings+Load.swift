@@ -57,6 +57,9 @@ extension ServerSettings {
         settings.retentionDays = try integer(reader, "oplog.retentionDays", in: 1...3650) ?? settings.retentionDays
         settings.compactionIntervalSeconds =
             try integer(reader, "oplog.compactionIntervalSeconds", in: 1...86_400) ?? settings.compactionIntervalSeconds
+        settings.escalationIntervalSeconds =
+            try integer(reader, "incidents.escalationIntervalSeconds", in: 1...86_400)
+            ?? settings.escalationIntervalSeconds
         if (settings.tlsCertificate == nil) != (settings.tlsKey == nil) {
             throw ModelError.invalid(
                 LocalizedText(

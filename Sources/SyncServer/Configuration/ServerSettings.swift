@@ -32,6 +32,8 @@ struct ServerSettings: Sendable, Equatable {
     var retentionDays = 90
     /// `oplog.compactionIntervalSeconds`: how often compaction runs.
     var compactionIntervalSeconds = 3600
+    /// `incidents.escalationIntervalSeconds`: how often the deadline sweep runs.
+    var escalationIntervalSeconds = 900
 
     var exchangeRules: ExchangeRules {
         ExchangeRules(maxDriftMilliseconds: UInt64(maxDriftSeconds) * 1000, registryPrefix: registryPrefix)

@@ -30,7 +30,8 @@ func buildRouter(
     return router
 }
 
-/// Builds the daemon: HTTP (or HTTPS) on the configured address, plus the compaction service.
+/// Builds the daemon: HTTP (or HTTPS) on the configured address, plus the compaction and
+/// escalation services.
 ///
 /// `now` is the server's clock in milliseconds since 1970; tests pass their own. `onListening`
 /// receives the bound port once the server accepts connections (the real one when asked for port 0).
@@ -50,6 +51,12 @@ func buildApplication(
         logger: logger,
         now: now
     )
+    let escalation = EscalationService(
+        database: database,
+        interval: .seconds(settings.escalationIntervalSeconds),
+        logger: logger,
+        now: now
+    )
     let configuration = ApplicationConfiguration(
         address: .hostname(settings.host, port: settings.port),
         serverName: "GridSync"
@@ -58,7 +65,7 @@ func buildApplication(
         router: router,
         server: try httpServer(settings),
         configuration: configuration,
-        services: [compaction],
+        services: [compaction, escalation],
         onServerRunning: { channel in onListening(channel.localAddress?.port ?? settings.port) },
         logger: logger
     )

@@ -18,7 +18,13 @@ enum ResponseJSON {
     }
 
     static func snapshotPage(_ slice: SnapshotSlice) throws -> Data {
-        var json = Data("{\"cursor\":\(slice.cursor),\"grids\":".utf8)
+        var json = Data("{".utf8)
+        if let calendar = slice.calendar {
+            json.append(contentsOf: Data("\"calendar\":".utf8))
+            json.append(try CanonicalJSON.encode(calendar))
+            json.append(UInt8(ascii: ","))
+        }
+        json.append(contentsOf: Data("\"cursor\":\(slice.cursor),\"grids\":".utf8))
         json.append(try CanonicalJSON.encode(slice.grids))
         if let nextAfter = slice.nextAfter {
             json.append(contentsOf: Data(",\"nextAfter\":".utf8))

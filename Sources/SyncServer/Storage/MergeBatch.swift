@@ -32,6 +32,8 @@ struct MergeBatch {
         var dirty = false
         /// Set when a write moved the record to another grid.
         var moved = false
+        /// Nodes outside the record's subtree that an incident was sent to (``assign(_:to:)``).
+        var assigned: [String] = []
     }
 
     /// A batch for `agent`'s operations, or for the server's own when `agent` is nil.
@@ -59,7 +61,7 @@ struct MergeBatch {
             throw ExchangeError.missingDependency(operation.dot)
         }
         var entry = try load(operation)
-        guard entry.scope.isVisible(to: agent) else {
+        guard entry.scope.isVisible(to: agent) || entry.assigned.contains(agent.gridId) else {
             throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
         }
         guard entry.state.readiness(of: operation) == .ready else {
@@ -68,6 +70,7 @@ struct MergeBatch {
         let isFirstReport = entry.state.clock.isEmpty && operation.type == .incident
         serverClock.advance(past: operation.hlc)
         try append(operation, to: &entry)
+        try followAssignment(of: &entry, by: operation)
         try followMove(of: &entry, by: operation, agent: agent)
         acknowledgedThrough = operation.dot.counter
         stored += 1
@@ -139,6 +142,7 @@ struct MergeBatch {
             payload: payload
         )
         try append(operation, to: &entry)
+        try followAssignment(of: &entry, by: operation)
         records[record] = entry
         return operation
     }
@@ -210,11 +214,18 @@ struct MergeBatch {
         else { return nil }
         let state =
             try cache?.state(of: key, seq: row["seq"]) ?? CanonicalJSON.decode(RecordState.self, from: row["state"])
-        return Entry(
+        var entry = Entry(
             state: state,
             scope: GridScope(row: row),
             hadConflicts: state.registers.values.contains { $0.count > 1 }
         )
+        if key.type == .incident {
+            entry.assigned = try String.fetchAll(
+                db.cachedStatement(sql: "SELECT node FROM assignment WHERE type = ? AND id = ? ORDER BY node"),
+                arguments: [key.type.rawValue, key.id]
+            )
+        }
+        return entry
     }
 
     private mutating func append(_ operation: SyncOperation, to entry: inout Entry) throws {
@@ -229,6 +240,36 @@ struct MergeBatch {
             try CanonicalJSON.encode(operation), Int64(now),
         ])
         lastSeq = db.lastInsertedRowID
+        for node in entry.assigned {
+            try db.cachedStatement(sql: "INSERT INTO assignedOp(node, seq) VALUES (?, ?)").execute(arguments: [
+                node, lastSeq,
+            ])
+        }
+    }
+
+    /// When an incident is dispatched or escalated to a node outside the subtree it started in (a
+    /// county department, a grid of another village), that node's agents must see it from now on:
+    /// the incident is assigned to the node, each later operation is filed for it too, and the
+    /// node's agents take a snapshot at their next sync to receive the incident's history.
+    private mutating func followAssignment(of entry: inout Entry, by operation: SyncOperation) throws {
+        guard case .event(let event) = operation.payload, event.action == .dispatch || event.action == .escalate,
+            let target = event.target, !entry.assigned.contains(target), !entry.scope.ancestors.contains(target)
+        else { return }
+        guard let scope = try GridScope.fetch(db, gridId: target) else {
+            throw ExchangeError.unknownGrid(target, dot: operation.dot)
+        }
+        guard scope.ancestors.contains(where: { $0 != nil }) else { return }  // the county sees everything
+        try db.execute(
+            sql: "INSERT INTO assignment(node, type, id, since) VALUES (?, ?, ?, ?)",
+            arguments: [target, operation.type.rawValue, operation.id, Int64(now)]
+        )
+        try db.execute(sql: "INSERT INTO assignedOp(node, seq) VALUES (?, ?)", arguments: [target, lastSeq])
+        entry.assigned.append(target)
+        try db.execute(
+            sql:
+                "UPDATE agent SET resyncRequestedAt = ?, resyncReason = ? WHERE gridId = ? AND revokedAt IS NULL AND resyncRequestedAt IS NULL",
+            arguments: [Int64(now), "incident \(operation.id) was sent to \(target)", target]
+        )
     }
 
     private func saveRecord(_ key: RecordKey, _ entry: Entry) throws {

@@ -107,6 +107,31 @@ extension ServerDatabase {
                     """
             )
         }
+        migrator.registerMigration("2026-11-29 calendar and incident assignments") { db in
+            try db.execute(
+                sql: """
+                    -- The county's working-day calendar: weekdays off and weekend days worked (调休).
+                    CREATE TABLE calendarDay (date TEXT PRIMARY KEY NOT NULL, kind TEXT NOT NULL) WITHOUT ROWID;
+
+                    -- Incidents sent to a node outside the grid subtree they started in (a county
+                    -- department, a grid of another village). Agents enrolled at that node see them.
+                    CREATE TABLE assignment (
+                        node TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        since INTEGER NOT NULL,
+                        PRIMARY KEY (node, type, id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX assignment_record ON assignment(type, id);
+
+                    -- The operations of assigned incidents, by node: the assigned agents' pull.
+                    CREATE TABLE assignedOp (node TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (node, seq)) WITHOUT ROWID;
+
+                    -- The escalation sweep reads every incident; they are few among the records.
+                    CREATE INDEX record_incident ON record(id) WHERE type = 'incident';
+                    """
+            )
+        }
         return migrator
     }
 }

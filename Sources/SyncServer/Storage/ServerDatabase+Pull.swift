@@ -19,12 +19,29 @@ extension ServerDatabase {
             let scopeFilter = agent.scopeColumn.map { "\($0) = ? AND " } ?? ""
             var arguments: StatementArguments = agent.scopeColumn == nil ? [] : [agent.gridId]
             arguments += [Int64(cursor), agent.replica.rawValue, limit + 1]
-            let rows = try Row.fetchAll(
+            var rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT seq, body FROM oplog WHERE \(scopeFilter)seq > ? AND replica != ? ORDER BY seq LIMIT ?"
                 ),
                 arguments: arguments
             )
+            // Incidents sent to the agent's node from outside its subtree: a second indexed range,
+            // merged in sequence order (an agent has none unless something was sent to it).
+            let assigned = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT oplog.seq, oplog.body FROM assignedOp JOIN oplog ON oplog.seq = assignedOp.seq
+                        WHERE assignedOp.node = ? AND assignedOp.seq > ? AND oplog.replica != ? ORDER BY assignedOp.seq LIMIT ?
+                        """
+                ),
+                arguments: [agent.gridId, Int64(cursor), agent.replica.rawValue, limit + 1]
+            )
+            if !assigned.isEmpty {
+                var seen = Set<Int64>()
+                rows = (rows + assigned).sorted { ($0["seq"] as Int64) < ($1["seq"] as Int64) }.filter {
+                    seen.insert($0["seq"]).inserted
+                }
+            }
             if rows.count > limit {
                 let page = rows.prefix(limit)
                 return PulledPage(

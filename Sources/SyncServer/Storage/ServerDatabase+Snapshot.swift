@@ -10,6 +10,8 @@ struct SnapshotSlice: Sendable {
     let nextAfter: String?
     /// The number of records in the whole scope, counted on the first page for the agent's progress bar.
     let recordCount: Int?
+    /// The county's calendar, on the first page.
+    let calendar: WorkCalendar?
 }
 
 extension ServerDatabase {
@@ -42,7 +44,7 @@ extension ServerDatabase {
         }
         return try await writer.read { db in
             let cursor = try after?.cursor ?? latestSequence(db)
-            let grids = after == nil ? try Self.scopeGrids(db, of: agent) : []
+            let first = after == nil
             // Equality on the agent's own ancestry, then the scope index's order from the token on.
             var conditions: [String] = []
             var arguments: StatementArguments = []
@@ -54,28 +56,51 @@ extension ServerDatabase {
             }
             let scopeFilter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let recordCount =
-                after == nil
-                ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record \(scopeFilter)", arguments: arguments) : nil
-            if let after {
-                conditions.append("(g1, g2, g3, g4, type, id) > (?, ?, ?, ?, ?, ?)")
-                arguments += StatementArguments(after.scope + [after.record.type.rawValue, after.record.id])
+                first
+                ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record \(scopeFilter)", arguments: arguments)!
+                    + Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM assignment WHERE node = ?",
+                        arguments: [agent.gridId]
+                    )! : nil
+            var rows: [Row] = []
+            if after?.scope != nil || first {
+                if let scope = after?.scope, let record = after?.record {
+                    conditions.append("(g1, g2, g3, g4, type, id) > (?, ?, ?, ?, ?, ?)")
+                    arguments += StatementArguments(scope + [record.type.rawValue, record.id])
+                }
+                let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+                arguments += [limit + 1]
+                rows = try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT g1, g2, g3, g4, type, id, state FROM record \(filter) ORDER BY g1, g2, g3, g4, type, id LIMIT ?",
+                    arguments: arguments
+                )
             }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            arguments += [limit + 1]
-            let rows = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT g1, g2, g3, g4, type, id, state FROM record \(filter) ORDER BY g1, g2, g3, g4, type, id LIMIT ?",
-                arguments: arguments
-            )
+            if rows.count <= limit {
+                // Then the incidents sent to the agent's node from outside its subtree.
+                let from = after?.scope == nil ? after?.record : nil
+                rows += try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT NULL AS g1, record.type, record.id, record.state FROM assignment
+                        JOIN record ON record.type = assignment.type AND record.id = assignment.id
+                        WHERE assignment.node = ? AND (assignment.type, assignment.id) > (?, ?)
+                        ORDER BY assignment.type, assignment.id LIMIT ?
+                        """,
+                    arguments: [agent.gridId, from?.type.rawValue ?? "", from?.id ?? "", limit + 1 - rows.count]
+                )
+            }
             let page = rows.prefix(limit)
             let nextAfter = rows.count > limit ? page.last.map { SnapshotPageToken(row: $0, cursor: cursor).text } : nil
             return SnapshotSlice(
                 cursor: cursor,
-                grids: grids,
+                grids: first ? try Self.scopeGrids(db, of: agent) : [],
                 records: page.map { $0["state"] },
                 nextAfter: nextAfter,
-                recordCount: recordCount
+                recordCount: recordCount,
+                calendar: first ? try Self.calendar(db) : nil
             )
         }
     }
@@ -115,10 +140,13 @@ extension RecordKey {
     }
 }
 
-/// Where a snapshot continues: the last record sent, its ancestry and the snapshot's cursor, as
-/// `g1,g2,g3,g4,type/id@cursor` in `nextAfter`. Clients pass it back unchanged and never look inside.
+/// Where a snapshot continues: the last record sent and the snapshot's cursor. Records of the
+/// agent's subtree come first, as `g1,g2,g3,g4,type/id@cursor` (the record's ancestry); then the
+/// incidents assigned to the agent's node, as `assigned,type/id@cursor`. Clients pass `nextAfter`
+/// back unchanged and never look inside.
 struct SnapshotPageToken: Sendable, Equatable {
-    let scope: [String]
+    /// The record's ancestry in the subtree phase; nil in the assigned phase.
+    let scope: [String]?
     let record: RecordKey
     let cursor: UInt64
 
@@ -126,17 +154,23 @@ struct SnapshotPageToken: Sendable, Equatable {
         let parts = text.split(separator: "@", maxSplits: 1)
         guard parts.count == 2, let cursor = UInt64(parts[1]) else { return nil }
         let fields = parts[0].split(separator: ",", omittingEmptySubsequences: false)
-        guard fields.count == 5, let record = RecordKey(pageKey: fields[4]) else { return nil }
-        self.scope = fields.prefix(4).map(String.init)
-        self.record = record
+        if fields.count == 2, fields[0] == "assigned", let record = RecordKey(pageKey: fields[1]) {
+            scope = nil
+            self.record = record
+        } else {
+            guard fields.count == 5, let record = RecordKey(pageKey: fields[4]) else { return nil }
+            scope = fields.prefix(4).map(String.init)
+            self.record = record
+        }
         self.cursor = cursor
     }
 
+    /// The token after `row`: a subtree row carries its ancestry, an assigned one `g1` NULL.
     init(row: Row, cursor: UInt64) {
-        scope = ["g1", "g2", "g3", "g4"].map { row[$0] as String? ?? "" }
+        scope = (row["g1"] as String?).map { _ in ["g1", "g2", "g3", "g4"].map { row[$0] as String? ?? "" } }
         record = RecordKey(type: RecordType(rawValue: row["type"]) ?? .household, id: row["id"])
         self.cursor = cursor
     }
 
-    var text: String { (scope + ["\(record)"]).joined(separator: ",") + "@\(cursor)" }
+    var text: String { (scope ?? ["assigned"]).joined(separator: ",") + ",\(record)@\(cursor)" }
 }

@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+import Shared
+
+/// An incident as the county supervises it: where it stands, who holds it, and its deadline.
+struct SupervisedIncident: Sendable, Encodable {
+    let id: String
+    let registryNumber: String?
+    let gridId: String
+    let category: String
+    let status: IncidentStatus
+    let responsibleNode: String
+    /// The responsible node's level (0 county … 4 group; departments are 1).
+    let level: Int
+    /// The last working day of the current allowance; nil when the incident is not on the clock.
+    let dueDate: String?
+    let light: TrafficLight?
+    let cards: [IncidentAction]
+}
+
+/// One step the escalation sweep took.
+struct EscalationStep: Sendable, Equatable {
+    let incident: String
+    let from: String
+    /// Nil when the incident is already at the county and only earned a card.
+    let to: String?
+    /// The supervision card given with it; nil for a return as out of remit.
+    let card: IncidentAction?
+}
+
+extension ServerDatabase {
+    /// Every incident with its status and traffic light at `now`, in id order.
+    func supervisedIncidents(now: UInt64) throws -> [SupervisedIncident] {
+        try writer.read { db in
+            let tree = try GridTree(Row.fetchAll(db, sql: "SELECT * FROM gridNode").map(GridNode.init(row:)))
+            let calendar = try Self.calendar(db)
+            return try Self.incidents(db).compactMap { record in
+                guard let incident = IncidentState(record: record) else { return nil }
+                let node = incident.responsibleNode
+                let deadline = incident.deadline(allowance: tree.allowance(at: node), calendar: calendar)
+                return SupervisedIncident(
+                    id: record.id,
+                    registryNumber: incident.registryNumber,
+                    gridId: record.visibleValue(of: "gridId")?.stringValue ?? "",
+                    category: record.visibleValue(of: "category")?.stringValue ?? "",
+                    status: incident.status,
+                    responsibleNode: node,
+                    level: tree[node]?.level.rawValue ?? GridLevel.township.rawValue,
+                    dueDate: deadline.map { "\($0.dueDate)" },
+                    light: deadline?.light(atMilliseconds: now, calendar: calendar),
+                    cards: incident.cards
+                )
+            }
+        }
+    }
+
+    /// One deadline sweep as at `asOf` (DESIGN.md §7): an incident overdue at a village-level grid goes
+    /// to its township with a yellow card, one overdue at a township or department goes to the
+    /// county office with a red card, and one returned as out of remit goes one level up. Overdue
+    /// at the county, it gets a red card once. Each step is a server event that reaches every
+    /// agent whose scope holds the incident at its next sync.
+    ///
+    /// Running it again changes nothing: an escalated incident's deadline restarts at its new node.
+    /// The server's events are stamped at `now`, the real time, even when an operator sweeps as
+    /// at a later day: a clock reading in the future would make every agent that saw it look as
+    /// if its own clock ran ahead.
+    func sweepDeadlines(asOf: UInt64, now: UInt64, actor: String) throws -> [EscalationStep] {
+        try writer.write { db in
+            let tree = try GridTree(Row.fetchAll(db, sql: "SELECT * FROM gridNode").map(GridNode.init(row:)))
+            let calendar = try Self.calendar(db)
+            var batch = try MergeBatch(db: db, agent: nil, now: now, rules: ExchangeRules())
+            var steps: [EscalationStep] = []
+            for record in try Self.incidents(db) {
+                guard let incident = IncidentState(record: record), incident.isOnTheClock else { continue }
+                let node = incident.responsibleNode
+                let returned = incident.status == .returnRequested
+                guard
+                    let deadline = incident.deadline(allowance: tree.allowance(at: node), calendar: calendar),
+                    returned || deadline.isOverdue(atMilliseconds: asOf)
+                else { continue }
+                let target = tree.escalationTarget(from: node)
+                let card: IncidentAction =
+                    tree[node]?.level ?? .township >= .village && !returned ? .yellowCard : .redCard
+                if target == nil && incident.cards.contains(.redCard) { continue }
+                let key = record.key
+                let reason =
+                    returned
+                    ? "申请退办，上报上一级 / returned as out of remit, sent one level up"
+                    : "逾期未办结（期限 \(deadline.dueDate)）/ overdue (due \(deadline.dueDate))"
+                if !returned {
+                    try batch.author(.event(IncidentEvent(action: card, node: tree.root.id, note: reason)), on: key)
+                }
+                if let target {
+                    try batch.author(
+                        .event(IncidentEvent(action: .escalate, node: tree.root.id, target: target, note: reason)),
+                        on: key
+                    )
+                }
+                steps.append(EscalationStep(incident: record.id, from: node, to: target, card: returned ? nil : card))
+            }
+            _ = try batch.finish(batchId: nil, cursor: nil)
+            if !steps.isEmpty {
+                try Audit.record(
+                    db,
+                    at: now,
+                    actor: actor,
+                    action: "escalate",
+                    subject: nil,
+                    detail: "\(steps.count) incidents"
+                )
+            }
+            return steps
+        }
+    }
+
+    private static func incidents(_ db: Database) throws -> [RecordState] {
+        try Data.fetchAll(db, sql: "SELECT state FROM record WHERE type = 'incident' ORDER BY id").map {
+            try CanonicalJSON.decode(RecordState.self, from: $0)
+        }
+    }
+}
