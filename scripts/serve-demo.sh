@@ -24,5 +24,6 @@ server=.build/debug/sync-server
 
 if ! "$server" grids list --json --data-dir "$data" | grep -q '"id"'; then
   "$server" grids demo --data-dir "$data"
+  "$server" calendar import config/calendar-2026.txt --data-dir "$data"
 fi
 exec "$server" serve --data-dir "$data" --port "$port"
