@@ -1,0 +1,155 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import FieldAgent
+@testable import Shared
+
+/// The laptop's replica on its own, without a server: causal delivery of pulled operations,
+/// snapshots that keep local work, and edits that are wholly kept or not made.
+@Suite struct AgentReplicaTests {
+    static let grids = [
+        GridNode(id: "c", parentID: nil, level: .county, name: "县", kind: .rural, linesOfWork: []),
+        GridNode(id: "c-1", parentID: "c", level: .township, name: "乡", kind: .rural, linesOfWork: []),
+        GridNode(id: "c-1-1", parentID: "c-1", level: .village, name: "村", kind: .rural, linesOfWork: []),
+        GridNode(id: "c-1-1-1", parentID: "c-1-1", level: .committee, name: "片", kind: .rural, linesOfWork: []),
+        GridNode(id: "c-1-1-1-1", parentID: "c-1-1-1", level: .group, name: "组", kind: .rural, linesOfWork: []),
+    ]
+    static let now: UInt64 = 1_795_900_000_000
+
+    /// A replica enrolled at c-1-1-1-1 as replica 5, with the grid tree and an empty first snapshot.
+    static func replica() throws -> (AgentDatabase, URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agent-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let database = try AgentDatabase.open(directory: folder.path)
+        try database.enroll(
+            ReplicaState(
+                serverURL: "http://test",
+                caFile: nil,
+                enrollment: EnrollResponse(replica: ReplicaID(5), gridId: "c-1-1-1-1", agentName: "组", serverTime: now)
+            )
+        )
+        try database.beginSnapshot(grids: grids, calendar: nil)
+        try database.finishSnapshot(cursor: 0)
+        return (database, folder)
+    }
+
+    static func household(_ id: String) -> RecordKey { RecordKey(type: .household, id: id) }
+
+    static let homeFields: [String: FieldValue] = [
+        "gridId": .string("c-1-1-1-1"), "address": .string("一组1号"), "headName": .string("包金山"),
+    ]
+
+    @Test func aPulledOperationWaitsForItsCauseThenApplies() throws {
+        let (database, folder) = try Self.replica()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var other = InMemoryReplica(replica: ReplicaID(9))
+        let key = Self.household(RecordID.make(nowMilliseconds: Self.now))
+        let create = other.write(.create(Self.homeFields), to: key, now: Self.now)
+        let edit = other.write(.set(["note": .string("东边")]), to: key, now: Self.now + 1)
+
+        let late = try database.commit(
+            SyncResponse(acknowledgedThrough: 0, operations: [edit], cursor: 2, hasMore: true, serverTime: Self.now),
+            now: Self.now
+        )
+        #expect(late.applied == 0, "the edit waits: its record has not seen the create")
+        #expect(throws: AgentError.noSuchRecord(key)) { try database.record(key) }
+
+        let cause = try database.commit(
+            SyncResponse(acknowledgedThrough: 0, operations: [create], cursor: 3, hasMore: false, serverTime: Self.now),
+            now: Self.now
+        )
+        #expect(cause.applied == 2, "the create applies and releases the waiting edit")
+        #expect(try database.record(key) == other.records[key])
+        #expect(try database.replicaState().cursor == 3)
+    }
+
+    @Test func aSnapshotDropsWhatItDidNotHoldAndReplaysTheOutboxOnTop() throws {
+        let (database, folder) = try Self.replica()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let gone = Self.household(RecordID.make(nowMilliseconds: Self.now))
+        var server = InMemoryReplica(replica: ReplicaID(9))
+        let goneCreated = server.write(.create(Self.homeFields), to: gone, now: Self.now)
+        let shared = Self.household(RecordID.make(nowMilliseconds: Self.now + 1))
+        let created = server.write(.create(Self.homeFields), to: shared, now: Self.now)
+        _ = try database.commit(
+            SyncResponse(
+                acknowledgedThrough: 0,
+                operations: [goneCreated, created],
+                cursor: 1,
+                hasMore: false,
+                serverTime: Self.now
+            ),
+            now: Self.now
+        )
+        // Local work not yet acknowledged: an edit of the shared household and a new household.
+        try database.author([.set(["note": .string("本机修改")])], on: shared, now: Self.now + 10)
+        let mine = Self.household(RecordID.make(nowMilliseconds: Self.now + 11))
+        try database.author([.create(Self.homeFields)], on: mine, now: Self.now + 11)
+
+        #expect(try database.records(of: .household).count == 3)
+
+        // The server's snapshot holds the shared household with a newer edit of another field,
+        // and no longer the other one (it moved out of this grid, say).
+        _ = server.write(.set(["phone": .string("13800000001")]), to: shared, now: Self.now + 20)
+        try database.requireSnapshot()
+        try database.beginSnapshot(grids: Self.grids, calendar: WorkCalendar())
+        try database.storeSnapshotPage([SnapshotRows.Row(server.records[shared]!)])
+        let replayed = try database.finishSnapshot(cursor: 7)
+
+        #expect(replayed == 2)
+        #expect(try database.pendingCount() == 2, "the outbox is untouched")
+        let state = try database.record(shared)
+        #expect(state.visibleValue(of: "note") == .string("本机修改"), "the local edit is replayed on top")
+        #expect(state.visibleValue(of: "phone") == .string("13800000001"), "the server's newer edit is kept")
+        #expect((try? database.record(mine)) != nil, "the household created here is back")
+        #expect(try database.records(of: .household).count == 2, "a record the snapshot no longer holds is gone")
+        #expect(try database.replicaState().cursor == 7)
+        #expect(try database.replicaState().snapshotNeeded == false)
+    }
+
+    @Test func aCommandsEditsAreKeptTogetherOrNotAtAll() throws {
+        let (database, folder) = try Self.replica()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let resident = RecordKey(type: .resident, id: RecordID.make(nowMilliseconds: Self.now))
+        #expect(throws: ModelError.self) {
+            try database.author(
+                [
+                    .create(["gridId": .string("c-1-1-1-1"), "name": .string("包银花")]),
+                    .add(field: "phones", element: "12345"),
+                ],
+                on: resident,
+                now: Self.now
+            )
+        }
+        #expect(try database.pendingCount() == 0)
+        #expect(throws: AgentError.noSuchRecord(resident)) { try database.record(resident) }
+        #expect(try database.replicaState().counter == 0, "no counter is used up by a refused edit")
+
+        #expect(throws: ModelError.self, "households live in level-4 grids") {
+            try database.author(
+                [.create(Self.homeFields.merging(["gridId": .string("c-1-1-1")]) { $1 })],
+                on: Self.household(RecordID.make(nowMilliseconds: Self.now)),
+                now: Self.now
+            )
+        }
+    }
+
+    @Test func anAcknowledgementDropsOnlyWhatItCovers() throws {
+        let (database, folder) = try Self.replica()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for index in 0..<3 {
+            try database.author(
+                [.create(Self.homeFields)],
+                on: Self.household(RecordID.make(nowMilliseconds: Self.now + UInt64(index))),
+                now: Self.now
+            )
+        }
+        let outcome = try database.commit(
+            SyncResponse(acknowledgedThrough: 2, operations: [], cursor: 0, hasMore: false, serverTime: Self.now),
+            now: Self.now
+        )
+        #expect(outcome.acknowledged == 2)
+        #expect(try database.outbox().map(\.dot.counter) == [3])
+    }
+}
