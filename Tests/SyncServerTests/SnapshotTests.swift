@@ -17,8 +17,8 @@ import Testing
             #expect(response.status == .ok)
             let page = try Wire.decode(SnapshotPage.self, from: response)
             #expect(
-                page.grids.map(\.id) == ["c", "c-1", "c-1-1", "c-1-1-1", "c-1-1-1-1", "c-1-1-1-2"],
-                "ancestors from the county down, then the subtree"
+                page.grids.map(\.id) == ["c", "c-1", "c-1-1", "c-1-1-1", "c-1-1-1-1", "c-1-1-1-2", "c-dept"],
+                "ancestors from the county down, then the subtree, then the departments"
             )
             #expect(page.records.isEmpty)
             #expect(page.nextAfter == nil)
@@ -31,7 +31,7 @@ import Testing
         try await fixture.application().test(.router) { client in
             let agent = try fixture.enroll(grid: "c-1-2-1-1")
             let page = try Wire.decode(SnapshotPage.self, from: try await client.snapshot(token: agent.token))
-            #expect(page.grids.map(\.id) == ["c", "c-1", "c-1-2", "c-1-2-1", "c-1-2-1-1"])
+            #expect(page.grids.map(\.id) == ["c", "c-1", "c-1-2", "c-1-2-1", "c-1-2-1-1", "c-dept"])
         }
     }
 

@@ -168,10 +168,7 @@ struct ResyncCommand: ParsableCommand {
         if pending > 0 && !force {
             throw AgentError.pendingBeforeResync(pending)
         }
-        let records = try home.withSyncLock {
-            try database.requireSnapshot()
-            return try SyncCommand.synchronizer(database, client).snapshot()
-        }
+        let records = try home.withSyncLock { try SyncCommand.synchronizer(database, client).resync() }
         Console.say(
             "Resynced: \(records) records of your area; \(pending) edits not yet synced are kept and go at the next sync.",
             "重新下载完成：辖区数据 \(records) 条；\(pending) 条尚未同步的修改已保留，将在下次同步时上传。"

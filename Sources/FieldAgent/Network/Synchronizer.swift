@@ -47,6 +47,7 @@ struct Synchronizer {
     }
 
     private func exchangeUntilDone(_ summary: inout SyncSummary) throws {
+        var resyncs = 0
         while true {
             let replica = try database.replicaState()
             let operations = try database.outbox(limit: Self.batchLimit)
@@ -61,6 +62,8 @@ struct Synchronizer {
                 response = try client.exchange(request)
             } catch let refusal as ServerRefusal where refusal.code == .resyncRequired {
                 // The server asks for a fresh snapshot (an operator, compaction, a record moving in).
+                resyncs += 1
+                guard resyncs <= 3 else { throw AgentError.resyncLoop }
                 try database.requireSnapshot()
                 summary.snapshotRecords += try snapshot()
                 continue
@@ -77,6 +80,21 @@ struct Synchronizer {
                 total: nil
             )
             if !response.hasMore && operations.count < Self.batchLimit { break }
+        }
+    }
+
+    /// `resync`: a fresh snapshot now, recorded in `status` like a sync.
+    ///
+    /// - Returns: the number of records the snapshot held.
+    func resync() throws -> Int {
+        do {
+            try database.requireSnapshot()
+            let records = try snapshot()
+            try database.recordSuccess(at: now())
+            return records
+        } catch {
+            try? database.recordFailure(Self.describe(error), at: now())
+            throw error
         }
     }
 

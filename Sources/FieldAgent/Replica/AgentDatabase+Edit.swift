@@ -72,6 +72,8 @@ extension AgentDatabase {
             {
                 throw AgentError.stepNotAllowed(event.action, status: incident.status)
             }
+            // A target the county does not have would make the server refuse the whole outbox.
+            if let target = event.target, tree[target] == nil { throw AgentError.unknownNode(target) }
         default:
             guard let existing else { throw AgentError.noSuchRecord(key) }
             if existing.isDeleted { throw AgentError.removed(key) }

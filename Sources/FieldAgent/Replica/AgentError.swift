@@ -117,4 +117,22 @@ struct AgentError: CodedError, Equatable {
             )
         )
     }
+
+    static func unknownNode(_ id: String) -> AgentError {
+        AgentError(
+            code: .invalidValue,
+            message: LocalizedText(
+                "There is no grid or department \(id); check the code (field-agent status shows yours).",
+                zh: "不存在编码为 \(id) 的网格或部门；请核对编码（field-agent status 可查看本机网格）。"
+            )
+        )
+    }
+
+    static let resyncLoop = AgentError(
+        code: .resyncRequired,
+        message: LocalizedText(
+            "The server keeps asking for a fresh copy of your area; try again later or tell the county operator.",
+            zh: "服务器反复要求重新下载辖区数据；请稍后再试或告知县级管理员。"
+        )
+    )
 }

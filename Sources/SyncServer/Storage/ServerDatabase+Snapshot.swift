@@ -105,7 +105,8 @@ extension ServerDatabase {
         }
     }
 
-    /// The agent's node, its ancestors up to the county, and its whole subtree.
+    /// The agent's node, its ancestors up to the county, its whole subtree, and the county's
+    /// departments (an agent dispatches incidents to them, so it must know their codes).
     private static func scopeGrids(_ db: Database, of agent: EnrolledAgent) throws -> [GridNode] {
         let subtree =
             if let column = agent.scopeColumn {
@@ -126,6 +127,10 @@ extension ServerDatabase {
             nodes.insert(node, at: 0)
             parent = node.parentID
         }
+        let known = Set(nodes.map(\.id))
+        nodes += try Row.fetchAll(db, sql: "SELECT * FROM gridNode WHERE kind = 'department' ORDER BY id").map(
+            GridNode.init(row:)
+        ).filter { !known.contains($0.id) }
         return nodes
     }
 }
