@@ -298,6 +298,21 @@ import Testing
             #expect(notEnrolled.stdout.isEmpty)
         }
     }
+
+    /// The credential lets anyone holding it write to the county's records: only the worker reads it.
+    @Test(.timeLimit(.minutes(1)))
+    func theReplicaAndItsCredentialAreTheWorkersAlone() async throws {
+        try await LiveCounty.with { county in
+            let agent = try county.enroll(grid: "c-1-1-1-1")
+            let folder = try FileManager.default.attributesOfItem(atPath: agent.path)
+            let credential = try FileManager.default.attributesOfItem(atPath: agent.credentialPath)
+            #expect((folder[.posixPermissions] as? Int) == 0o700)
+            #expect((credential[.posixPermissions] as? Int) == 0o600)
+            let again = try agent.run(["enroll", "--server", county.serverURL, "--token", "gs_x"])
+            #expect(again.status == 1, "a second enrollment into the same folder is refused")
+            #expect(again.stderr.contains("already"))
+        }
+    }
 }
 
 // MARK: - Helpers
