@@ -89,7 +89,8 @@ final class LiveCounty {
                 dataDirectory: data.path,
                 logs: folder,
                 generation: 1,
-                health: { port in HealthProbe.answers200(port: port) }
+                health: { port in (try? LoopbackHTTP.get(port: port, path: "/health", timeoutSeconds: 1))?.status == 200
+                }
             )
             return LiveCounty(folder: folder, data: data.path, server: server)
         } catch {
@@ -368,63 +369,5 @@ struct AgentDir: Sendable {
             let replica: UInt32
             let counter: UInt64
         }
-    }
-}
-
-// MARK: - /health
-
-/// `GET /health` over a plain blocking socket: the test target has no HTTP client of its own.
-enum HealthProbe {
-    #if canImport(Glibc)
-    private static let streamSocket = Int32(SOCK_STREAM.rawValue)
-    private static let sendFlags = Int32(MSG_NOSIGNAL)
-    #else
-    private static let streamSocket = SOCK_STREAM
-    private static let sendFlags: Int32 = 0
-    #endif
-
-    /// True when `127.0.0.1:port` answers `GET /health` with status 200 within a second.
-    static func answers200(port: Int) -> Bool {
-        let descriptor = socket(AF_INET, streamSocket, 0)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var timeout = timeval(tv_sec: 1, tv_usec: 0)
-        let size = socklen_t(MemoryLayout<timeval>.size)
-        _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, size)
-        _ = setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, size)
-        #if canImport(Darwin)
-        var one: Int32 = 1
-        _ = setsockopt(descriptor, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
-        #endif
-
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { return false }
-
-        let request = Array("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-        var sent = 0
-        while sent < request.count {
-            let count = request[sent...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, sendFlags) }
-            guard count > 0 else { return false }
-            sent += count
-        }
-
-        // The status line is all that matters: "HTTP/1.1 200 OK".
-        var answer: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 512)
-        while !answer.contains(UInt8(ascii: "\n")) && answer.count < 4096 {
-            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { break }
-            answer += buffer[..<count]
-        }
-        let statusLine = String(decoding: answer, as: UTF8.self).split(separator: "\r\n").first ?? ""
-        return statusLine.split(separator: " ").dropFirst().first == "200"
     }
 }
