@@ -45,14 +45,11 @@ struct ResyncBenchmark: AsyncParsableCommand {
             )
         )
         let applySeconds = try await Stopwatch.measure {
-            var first = true
-            for compressed in pages {
-                let page = try SnapshotRows(Gzip.decompress(compressed, limit: 64 << 20))
-                if first { try replica.beginSnapshot(grids: page.grids, calendar: page.calendar) }
-                first = false
-                try replica.storeSnapshotPage(page.rows)
+            var remaining = pages.makeIterator()
+            func read(_: String) throws -> SnapshotRows {
+                try SnapshotRows(Gzip.decompress(remaining.next()!, limit: 64 << 20))
             }
-            try replica.finishSnapshot(cursor: 1)
+            _ = try replica.storeSnapshot(first: read(""), next: read)
         }
         let peakMegabytes = Self.peakResidentMegabytes()
         let rows: [(String, String, String, Data)] = try await replica.writer.read { db in

@@ -103,23 +103,14 @@ struct Synchronizer {
     /// - Returns: the number of records the snapshot held.
     @discardableResult
     func snapshot() throws -> Int {
-        var page = try client.snapshotPage(after: nil)
-        let total = page.recordCount
-        try database.beginSnapshot(grids: page.grids, calendar: page.calendar)
-        var stored = 0
-        while true {
-            try database.storeSnapshotPage(page.rows)
-            stored += page.rows.count
+        let first = try client.snapshotPage(after: nil)
+        return try database.storeSnapshot(first: first, next: client.snapshotPage(after:)) { stored in
             progress.update(
                 LocalizedText("Downloading your area: \(stored) records", zh: "正在下载辖区数据：\(stored) 条记录"),
                 done: stored,
-                total: total
+                total: first.recordCount
             )
-            guard let next = page.nextAfter else { break }
-            page = try client.snapshotPage(after: next)
         }
-        try database.finishSnapshot(cursor: page.cursor)
-        return stored
     }
 
     /// The failure as `status` shows it: a stable code and one sentence in each language.

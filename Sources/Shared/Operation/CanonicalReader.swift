@@ -208,7 +208,10 @@ struct CanonicalReader {
     }
 
     private func text(_ slice: ArraySlice<UInt8>) throws -> String {
-        guard let text = String(validating: slice, as: UTF8.self) else { throw corrupt("invalid UTF-8") }
+        // Validating from contiguous memory is several times faster than from a generic sequence.
+        guard let text = slice.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
+            throw corrupt("invalid UTF-8")
+        }
         return text
     }
 
