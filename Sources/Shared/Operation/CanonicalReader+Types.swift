@@ -15,21 +15,17 @@ extension CanonicalReader {
 
 extension Dot: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> Dot {
-        let numbers = try reader.array { try $0.integer(UInt64.self) }
-        guard numbers.count == 2, let replica = UInt32(exactly: numbers[0]) else {
-            throw reader.corrupt("a dot has exactly two numbers")
-        }
-        return Dot(replica: ReplicaID(replica), counter: numbers[1])
+        let (replica, counter) = try reader.pair()
+        guard let replica = UInt32(exactly: replica) else { throw reader.corrupt("a replica id is below 2³²") }
+        return Dot(replica: ReplicaID(replica), counter: counter)
     }
 }
 
 extension HLCTimestamp: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> HLCTimestamp {
-        let numbers = try reader.array { try $0.integer(UInt64.self) }
-        guard numbers.count == 2, let logical = UInt32(exactly: numbers[1]) else {
-            throw reader.corrupt("an HLC timestamp has exactly two numbers")
-        }
-        return HLCTimestamp(wallMilliseconds: numbers[0], logical: logical)
+        let (milliseconds, logical) = try reader.pair()
+        guard let logical = UInt32(exactly: logical) else { throw reader.corrupt("an HLC's logical part is below 2³²") }
+        return HLCTimestamp(wallMilliseconds: milliseconds, logical: logical)
     }
 }
 

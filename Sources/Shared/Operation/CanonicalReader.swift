@@ -168,11 +168,37 @@ struct CanonicalReader {
         switch peekKind() {
         case UInt8(ascii: "{"): try object { reader, _ in try reader.skipValue() }
         case UInt8(ascii: "["): _ = try array { try $0.skipValue() }
-        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
         case UInt8(ascii: "n"): guard null() else { throw corrupt("expected null") }
         default: _ = try integer(Int64.self)
         }
+    }
+
+    /// Passes over a string without building it; escapes are stepped over, not decoded.
+    private mutating func skipString() throws {
+        try expect(UInt8(ascii: "\""))
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return
+            case UInt8(ascii: "\\"): index += 2
+            case ..<0x20: throw corrupt("control character in a string")
+            default: index += 1
+            }
+        }
+        throw corrupt("unterminated string")
+    }
+
+    /// Reads `[a,b]`, two whole numbers, without building an array (dots and clock readings).
+    mutating func pair() throws -> (UInt64, UInt64) {
+        try expect(UInt8(ascii: "["))
+        let first = try integer(UInt64.self)
+        try expect(UInt8(ascii: ","))
+        let second = try integer(UInt64.self)
+        try expect(UInt8(ascii: "]"))
+        return (first, second)
     }
 
     /// What kind of value comes next, without consuming it.
@@ -218,7 +244,10 @@ struct CanonicalReader {
     private func matches(_ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard index + count <= bytes.count else { return false }
-        return literal.withUTF8Buffer { Array($0) == Array(bytes[index..<index + count]) }
+        return literal.withUTF8Buffer { expected in
+            for offset in 0..<count where bytes[index + offset] != expected[offset] { return false }
+            return true
+        }
     }
 
     private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -234,7 +263,12 @@ struct CanonicalReader {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
     }
 
     func corrupt(_ what: String) -> DecodingError {
