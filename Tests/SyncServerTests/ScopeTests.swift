@@ -222,20 +222,42 @@ import Testing
             )
             try await client.sync(&township)
 
-            // protocol/README.md: an agent's scope is its subtree "plus incidents assigned to it".
-            // Assignment scope is issue 5's work; until then this is a known gap, not a pass.
+            // protocol/README.md: an agent's scope is its subtree plus the incidents assigned to its
+            // node. The dispatch assigned the incident to the department, whose agent now takes a
+            // snapshot to receive the incident's history.
+            let refusal = await #expect(throws: ExchangeFailure.self) { try await client.sync(&department) }
+            #expect(refusal?.body.code == .resyncRequired)
+            let pages = try await client.snapshotPages(token: department.token)
+            let records = pages.flatMap(\.records)
+            #expect(records.map(\.key) == [incident], "the department's snapshot holds the incident and nothing else")
+            let state = try #require(records.first)
+            #expect(IncidentState(record: state)?.responsibleNode == "c-dept")
+
+            // The department signs for it, from the snapshot's state, its clock past what it saw.
+            var clock = HybridLogicalClock()
+            clock.advance(past: state.latestHLC)
+            let sign = SyncOperation(
+                dot: Dot(replica: department.id, counter: 1),
+                context: state.clock,
+                hlc: clock.tick(now: fixture.clock.now),
+                type: .incident,
+                id: incident.id,
+                payload: .event(IncidentEvent(action: .sign, node: "c-dept"))
+            )
+            let response = try await client.send(
+                SyncRequest(batchId: "department", cursor: pages[0].cursor, operations: [sign]),
+                token: department.token
+            )
+            #expect(response.status == .ok, "the department may act on an incident assigned to it")
+
+            // The sign reaches the township, and the department hears nothing else of the county.
+            try await client.syncFully(&township)
+            #expect(IncidentState(record: township.replica.records[incident]!)?.status == .inHandling)
+            _ = reporter.addHousehold()
+            try await client.sync(&reporter)
+            department.cursor = pages[0].cursor
             try await client.syncFully(&department)
-            withKnownIssue("Incidents dispatched to a department do not reach it yet (issue 5)") {
-                #expect(
-                    department.replica.records[incident] != nil,
-                    "the department pulls the incident dispatched to it"
-                )
-            }
-            department.write(.event(IncidentEvent(action: .sign, node: "c-dept")), to: incident)
-            let response = try await client.send(department.request(), token: department.token)
-            withKnownIssue("Incidents dispatched to a department do not reach it yet (issue 5)") {
-                #expect(response.status == .ok, "the department may sign for it")
-            }
+            #expect(department.replica.records.isEmpty, "a household of the village never reaches the department")
         }
     }
 }
