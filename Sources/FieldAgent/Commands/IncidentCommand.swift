@@ -188,7 +188,7 @@ struct IncidentCommand: ParsableCommand {
                 )
             let due = step.due.map { Console.localized("  (due \($0))", "  （期限 \($0)）") } ?? ""
             print(
-                "  \(Console.time(step.at))  \(step.action.rawValue)  \(step.node ?? "-")\(step.target.map { " → \($0)" } ?? "")  replica \(step.replica)\(step.note.map { "  \($0)" } ?? "")\(due)\(refused)"
+                "  \(Console.time(step.at))  \(step.action.rawValue)  \(step.node ?? "-")\(step.target.map { " → \($0)" } ?? "")  \(Console.localized("replica", "副本")) \(step.replica)\(step.note.map { "  \($0)" } ?? "")\(due)\(refused)"
             )
         }
     }

@@ -79,7 +79,7 @@ enum RecordCommands {
             )
             for value in conflict.values {
                 print(
-                    "  \(value.value == conflict.visible ? "*" : " ") \(value.value)  ← replica \(value.replica), \(Console.time(value.writtenAt))"
+                    "  \(value.value == conflict.visible ? "*" : " ") \(value.value)  ← \(Console.localized("replica", "副本")) \(value.replica), \(Console.time(value.writtenAt))"
                 )
             }
         }

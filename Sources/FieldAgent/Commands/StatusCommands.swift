@@ -64,7 +64,10 @@ struct StatusCommand: ParsableCommand {
         if json { return try Console.printJSON(report) }
         let rows: [(String, String, String)] = [
             ("Server", "服务器", report.server),
-            ("Grid", "网格", "\(report.gridId) (\(report.agentName), replica \(report.replica))"),
+            (
+                "Grid", "网格",
+                "\(report.gridId) (\(report.agentName), \(Console.localized("replica", "副本")) \(report.replica))"
+            ),
             ("Last sync", "上次同步", Console.time(report.lastSyncAt)),
             ("Pending edits", "待同步修改", "\(report.pendingOperations)"),
             ("Cursor", "同步位置", "\(report.cursor)"),
@@ -141,7 +144,9 @@ struct ConflictsCommand: ParsableCommand {
             print("\(conflict.type.rawValue) \(conflict.id) \(conflict.field)")
             for value in conflict.values {
                 let mark = value.value == conflict.visible ? "*" : " "
-                print("  \(mark) \(value.value)  ← replica \(value.replica), \(Console.time(value.writtenAt))")
+                print(
+                    "  \(mark) \(value.value)  ← \(Console.localized("replica", "副本")) \(value.replica), \(Console.time(value.writtenAt))"
+                )
             }
         }
         Console.say(
