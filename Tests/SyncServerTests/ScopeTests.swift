@@ -258,6 +258,37 @@ import Testing
             department.cursor = pages[0].cursor
             try await client.syncFully(&department)
             #expect(department.replica.records.isEmpty, "a household of the village never reaches the department")
+
+            // Later steps on the incident, taken in the village, do reach it by pull.
+            let comment = township.write(
+                .event(IncidentEvent(action: .comment, node: "c-1", note: "请三日内反馈")),
+                to: incident
+            )
+            try await client.sync(&township)
+            let pulled = try await client.sync(&department)
+            #expect(pulled.operations == [comment], "the department pulls the township's later step, and only that")
+        }
+    }
+
+    /// A dispatch the lifecycle refuses (the village closed the incident first) sends it nowhere.
+    @Test func aRefusedDispatchAssignsNothing() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
+            var township = try fixture.enroll(grid: "c-1")
+            let incident = reporter.reportIncident()
+            try await client.sync(&reporter)
+            try await client.sync(&township)
+            reporter.write(.event(IncidentEvent(action: .selfClose, node: "c-1-1-1-1")), to: incident)
+            try await client.sync(&reporter)
+            fixture.clock.advance(by: 1_000)
+            township.write(
+                .event(IncidentEvent(action: .dispatch, node: "c-1", target: "c-dept", note: "请部门核实")),
+                to: incident
+            )
+            try await client.sync(&township)
+            #expect(try fixture.count("SELECT COUNT(*) FROM assignment") == 0, "the closed incident goes nowhere")
         }
     }
 }

@@ -85,8 +85,14 @@ struct IncidentCommand: ParsableCommand {
                 )
             )
         ) var satisfaction: String?
-        @Option(help: ArgumentHelp(Console.localized("Working days asked for (requestExtension).", "申请延时的工作日数。")))
-        var days: Int?
+        @Option(
+            help: ArgumentHelp(
+                Console.localized(
+                    "Working days asked for (requestExtension), or given to the target of a dispatch (default: 3 at village level, 5 above).",
+                    "申请延时的工作日数，或派遣时给承办单位的办理时限（默认村级3天、以上5天）。"
+                )
+            )
+        ) var days: Int?
 
         func run() throws {
             let key = try RecordCommands.key(.incident, id)
@@ -100,14 +106,21 @@ struct IncidentCommand: ParsableCommand {
                 }
                 chosen = value
             }
-            let node = try data.database().replicaState().gridId
+            let database = try data.database()
+            let node = try database.replicaState().gridId
+            // A dispatch or escalation carries the working days its target has (DESIGN.md §7), so
+            // every replica counts the same deadline; --days sets another.
+            var allowed = days
+            if let to, step == .dispatch || step == .escalate {
+                allowed = try days ?? database.gridTree()[to]?.workingDaysAllowed
+            }
             let event = IncidentEvent(
                 action: step,
                 node: node,
                 target: to,
                 note: note,
                 satisfaction: chosen,
-                days: days
+                days: allowed
             )
             try RecordCommands.author([.event(event)], on: key, data: data)
             RecordCommands.announceSaved(key)

@@ -86,7 +86,7 @@ struct Supervision {
 
     /// The last working day of the incident's current allowance, or nil off the clock.
     func deadline(of incident: IncidentState) -> Deadline? {
-        incident.deadline(allowance: tree.allowance(at: incident.responsibleNode), calendar: calendar)
+        incident.deadline(in: tree, calendar: calendar)
     }
 }
 

@@ -12,9 +12,14 @@ extension IncidentState {
     /// The deadline at the responsible node: its allowance (3 working days at village level and
     /// below, 5 at township, department or county) plus any approved extension, from when the
     /// node took the incident on. Nil when the incident is not on the clock.
-    public func deadline(allowance: Int, calendar: WorkCalendar) -> Deadline? {
+    ///
+    /// The allowance is the one the event that gave the node the incident carried, so every
+    /// replica counts the same deadline even when it does not know the node; `tree` decides only
+    /// for events that carried none.
+    public func deadline(in tree: GridTree, calendar: WorkCalendar) -> Deadline? {
         guard isOnTheClock, let start = responsibleSince else { return nil }
-        return Deadline(start: start, workingDays: allowance + extensionDays, calendar: calendar)
+        let days = allowance ?? tree.allowance(at: responsibleNode)
+        return Deadline(start: start, workingDays: days + extensionDays, calendar: calendar)
     }
 }
 
@@ -33,8 +38,8 @@ extension GridTree {
         }
     }
 
-    /// The working days a node has to handle an incident; nodes this tree does not hold (a
-    /// department, seen from a village) are outside the villages and have the longer allowance.
+    /// The working days a node has to handle an incident; a node this tree does not hold gets
+    /// the longer allowance (events that start a deadline carry theirs, so this is a fallback).
     public func allowance(at node: String) -> Int {
         nodes[node]?.workingDaysAllowed ?? 5
     }

@@ -16,6 +16,9 @@ public struct IncidentState: Hashable, Sendable, Codable {
     public private(set) var responsibleNode: String
     /// When the responsible node took it on; the current deadline counts from here.
     public private(set) var responsibleSince: HLCTimestamp?
+    /// The working days the responsible node has, as the event that gave it the incident said
+    /// (registration, dispatch, escalation); nil when no event said, and the node's level decides.
+    public private(set) var allowance: Int?
     /// Working days granted by approved extensions at the current node.
     public private(set) var extensionDays = 0
     /// Supervision cards (黄牌/红牌督办), in the order given.
@@ -59,10 +62,12 @@ public struct IncidentState: Hashable, Sendable, Codable {
                 registryNumber = event.registryNumber
                 registeredAt = entry.hlc
                 responsibleSince = entry.hlc
+                allowance = event.days
             }
         case .dispatch, .escalate:
             if let target = event.target { responsibleNode = target }
             responsibleSince = entry.hlc
+            allowance = event.days
             extensionDays = 0
         case .reopen:
             responsibleSince = entry.hlc

@@ -14,7 +14,8 @@ public struct IncidentEvent: Hashable, Sendable, Codable {
     public var satisfaction: Satisfaction?
     /// The registry number (挂号) the server gives on registration.
     public var registryNumber: String?
-    /// Working days asked for or granted with an extension (申请延时).
+    /// Working days asked for or granted with an extension (申请延时); on `register`, `dispatch`
+    /// and `escalate`, the working days the node taking the incident on has to handle it.
     public var days: Int?
 
     public init(

@@ -253,7 +253,8 @@ struct MergeBatch {
     /// node's agents take a snapshot at their next sync to receive the incident's history.
     private mutating func followAssignment(of entry: inout Entry, by operation: SyncOperation) throws {
         guard case .event(let event) = operation.payload, event.action == .dispatch || event.action == .escalate,
-            let target = event.target, !entry.assigned.contains(target), !entry.scope.ancestors.contains(target)
+            let target = event.target, !entry.assigned.contains(target), !entry.scope.ancestors.contains(target),
+            IncidentState(record: entry.state)?.history.last(where: { $0.entry.dot == operation.dot })?.accepted == true
         else { return }
         guard let scope = try GridScope.fetch(db, gridId: target) else {
             throw ExchangeError.unknownGrid(target, dot: operation.dot)
@@ -337,7 +338,17 @@ struct MergeBatch {
                 arguments: [dayKey]
             ) ?? 1
         let registryNumber = "\(rules.registryPrefix)-\(dayKey)-\(String(format: "%06lld", number))"
-        try author(.event(IncidentEvent(action: .register, registryNumber: registryNumber)), on: incident)
+        // The register event carries the grid's allowance, so agents that do not hold the grid
+        // (a department the incident is sent to later) count its first deadline the same way.
+        let origin = try records[incident].flatMap { entry in
+            try Row.fetchOne(db, sql: "SELECT * FROM gridNode WHERE id = ?", arguments: [entry.scope.gridId])
+        }.map(GridNode.init(row:))
+        try author(
+            .event(
+                IncidentEvent(action: .register, registryNumber: registryNumber, days: origin?.workingDaysAllowed)
+            ),
+            on: incident
+        )
         registered += 1
     }
 }

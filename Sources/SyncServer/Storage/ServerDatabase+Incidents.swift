@@ -37,7 +37,7 @@ extension ServerDatabase {
             return try Self.incidents(db).compactMap { record in
                 guard let incident = IncidentState(record: record) else { return nil }
                 let node = incident.responsibleNode
-                let deadline = incident.deadline(allowance: tree.allowance(at: node), calendar: calendar)
+                let deadline = incident.deadline(in: tree, calendar: calendar)
                 return SupervisedIncident(
                     id: record.id,
                     registryNumber: incident.registryNumber,
@@ -75,10 +75,12 @@ extension ServerDatabase {
                 let node = incident.responsibleNode
                 let returned = incident.status == .returnRequested
                 guard
-                    let deadline = incident.deadline(allowance: tree.allowance(at: node), calendar: calendar),
+                    let deadline = incident.deadline(in: tree, calendar: calendar),
                     returned || deadline.isOverdue(atMilliseconds: asOf)
                 else { continue }
                 let target = tree.escalationTarget(from: node)
+                // A return at the county has nowhere to go: the county decides it (rejectReturn, dispatch).
+                if returned && target == nil { continue }
                 let card: IncidentAction =
                     tree[node]?.level ?? .township >= .village && !returned ? .yellowCard : .redCard
                 if target == nil && incident.cards.contains(.redCard) { continue }
@@ -92,7 +94,15 @@ extension ServerDatabase {
                 }
                 if let target {
                     try batch.author(
-                        .event(IncidentEvent(action: .escalate, node: tree.root.id, target: target, note: reason)),
+                        .event(
+                            IncidentEvent(
+                                action: .escalate,
+                                node: tree.root.id,
+                                target: target,
+                                note: reason,
+                                days: tree.allowance(at: target)
+                            )
+                        ),
                         on: key
                     )
                 }
