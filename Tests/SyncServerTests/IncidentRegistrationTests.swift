@@ -26,7 +26,11 @@ import Testing
             #expect(answer.operations.count == 1)
             #expect(register.dot == Dot(replica: .server, counter: 1), "authored by the server, replica 0")
             #expect(register.record == incident)
-            #expect(register.payload == .event(IncidentEvent(action: .register, registryNumber: "FM-20261129-000001")))
+            #expect(
+                register.payload
+                    == .event(IncidentEvent(action: .register, registryNumber: "FM-20261129-000001", days: 3)),
+                "registered with the group's allowance of 3 working days"
+            )
             #expect(
                 Self.registryNumbers(of: incident, in: reporter) == ["FM-20261129-000001"],
                 "the reporter pulls the register event"
