@@ -140,6 +140,39 @@ import Testing
         #expect(january6 == [EscalationStep(incident: newYearsEve.id, from: "c-1-1-1-1", to: "c-1", card: .yellowCard)])
     }
 
+    // MARK: The daemon's timer
+
+    /// The daemon sweeps by itself: with its clock moved past the deadline, the service escalates
+    /// the incident without anyone running `escalate`.
+    @Test(.timeLimit(.minutes(1)))
+    func theEscalationServiceSweepsOnItsOwn() async throws {
+        let desk = try Desk()
+        defer { desk.remove() }
+        var village = try desk.fixture.enroll(grid: "c-1-1-1-1")
+        let clock = desk.fixture.clock
+        let incident = try await desk.report(by: &village, at: clock.now)  // Sunday 11-29: due 12-02
+        let service = EscalationService(
+            database: desk.fixture.database,
+            interval: .milliseconds(20),
+            logger: ServerFixture.quietLogger,
+            now: { clock.now }
+        )
+        let running = Task { try await service.run() }
+        defer { running.cancel() }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try desk.state(incident).status == .registered, "on time, the service leaves it alone")
+
+        clock.advance(by: 10 * 86_400_000)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try desk.state(incident).status != .escalated && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let state = try desk.state(incident)
+        #expect(state.status == .escalated)
+        #expect(state.responsibleNode == "c-1")
+        #expect(state.cards == [.yellowCard])
+    }
+
     // MARK: (iii) Once only
 
     @Test(.timeLimit(.minutes(1)))

@@ -58,7 +58,7 @@ struct ResyncBenchmark: AsyncParsableCommand {
             }
         }
         let plainSeconds = try await Stopwatch.measure {
-            try Self.plainInserts(rows, pageSize: pageSize, path: folder.appendingPathComponent("plain.sqlite").path)
+            try Self.plainInserts(rows, pageSize: pageSize, directory: folder.appendingPathComponent("plain").path)
         }
         let applyRate = Double(rows.count) / applySeconds
         let plainRate = Double(rows.count) / plainSeconds
@@ -76,20 +76,15 @@ struct ResyncBenchmark: AsyncParsableCommand {
         if let record { try result.append(to: record) }
     }
 
-    /// The same rows into a table of the replica's shape, in transactions of a page each.
-    private static func plainInserts(_ rows: [(String, String, String, Data)], pageSize: Int, path: String) throws {
-        let queue = try DatabasePool(path: path, configuration: AgentDatabase.configuration())
-        try queue.write { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE record (type TEXT NOT NULL, id TEXT NOT NULL, gridId TEXT NOT NULL,
-                        conflicts INTEGER NOT NULL, generation INTEGER NOT NULL, state BLOB NOT NULL,
-                        PRIMARY KEY (type, id))
-                    """
-            )
-        }
+    /// The same rows into the `record` table of a fresh replica (same schema, same settings), in
+    /// transactions of a page each.
+    private static func plainInserts(_ rows: [(String, String, String, Data)], pageSize: Int, directory: String) throws
+    {
+        let home = AgentHome(path: directory)
+        try home.create()
+        let writer = try AgentDatabase.open(directory: home.path).writer
         for start in stride(from: 0, to: rows.count, by: pageSize) {
-            try queue.write { db in
+            try writer.write { db in
                 let statement = try db.makeStatement(
                     sql: "INSERT INTO record (type, id, gridId, conflicts, generation, state) VALUES (?, ?, ?, 0, 1, ?)"
                 )

@@ -94,12 +94,7 @@ struct HouseholdCommand: ParsableCommand {
         @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
         func run() throws {
-            let database = try data.database()
-            try RecordCommands.show(
-                database.record(RecordCommands.key(.household, id)),
-                json: json,
-                supervision: Supervision(database)
-            )
+            try RecordCommands.show(.household, id, data: data, json: json)
         }
     }
 }

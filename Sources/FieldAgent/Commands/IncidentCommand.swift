@@ -176,12 +176,7 @@ struct IncidentCommand: ParsableCommand {
         @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
         func run() throws {
-            let database = try data.database()
-            try RecordCommands.show(
-                database.record(RecordCommands.key(.incident, id)),
-                json: json,
-                supervision: Supervision(database)
-            )
+            try RecordCommands.show(.incident, id, data: data, json: json)
         }
     }
 

@@ -60,9 +60,11 @@ enum RecordCommands {
         )
     }
 
-    /// `show`: every field, each conflict with all its values, and an incident's history.
-    static func show(_ state: RecordState, json: Bool, supervision: Supervision) throws {
-        let view = RecordView(state, supervision: supervision)
+    /// `show ID`: every field, each conflict with all its values, and an incident's history.
+    static func show(_ type: RecordType, _ id: String, data: DataDirectoryOption, json: Bool) throws {
+        let database = try data.database()
+        let state = try database.record(key(type, id))
+        let view = RecordView(state, supervision: try Supervision(database))
         if json { return try Console.printJSON(view) }
         let schema = state.type.schema
         let names = Set(view.fields.keys).union(view.sets.keys).sorted()

@@ -149,12 +149,7 @@ struct ResidentCommand: ParsableCommand {
         @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
         func run() throws {
-            let database = try data.database()
-            try RecordCommands.show(
-                database.record(RecordCommands.key(.resident, id)),
-                json: json,
-                supervision: Supervision(database)
-            )
+            try RecordCommands.show(.resident, id, data: data, json: json)
         }
     }
 }

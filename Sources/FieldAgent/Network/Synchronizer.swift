@@ -30,6 +30,7 @@ struct Synchronizer {
 
     /// Pushes the outbox and pulls everything new, taking a snapshot first when one is needed.
     func sync() throws -> SyncSummary {
+        defer { progress.finish() }  // the summary starts on a line of its own
         var summary = SyncSummary()
         do {
             if try database.replicaState().snapshotNeeded { summary.snapshotRecords = try snapshot() }
@@ -87,6 +88,7 @@ struct Synchronizer {
     ///
     /// - Returns: the number of records the snapshot held.
     func resync() throws -> Int {
+        defer { progress.finish() }
         do {
             try database.requireSnapshot()
             let records = try snapshot()

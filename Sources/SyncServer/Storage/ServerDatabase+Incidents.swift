@@ -81,15 +81,16 @@ extension ServerDatabase {
                 let target = tree.escalationTarget(from: node)
                 // A return at the county has nowhere to go: the county decides it (rejectReturn, dispatch).
                 if returned && target == nil { continue }
-                let card: IncidentAction =
-                    tree[node]?.level ?? .township >= .village && !returned ? .yellowCard : .redCard
                 if target == nil && incident.cards.contains(.redCard) { continue }
+                // A return earns no card; an overdue village-level grid a yellow one, anything above a red one.
+                let villageLevel = (tree[node]?.level ?? .township) >= .village
+                let card: IncidentAction? = returned ? nil : villageLevel ? .yellowCard : .redCard
                 let key = record.key
                 let reason =
                     returned
                     ? "申请退办，上报上一级 / returned as out of remit, sent one level up"
                     : "逾期未办结（期限 \(deadline.dueDate)）/ overdue (due \(deadline.dueDate))"
-                if !returned {
+                if let card {
                     try batch.author(.event(IncidentEvent(action: card, node: tree.root.id, note: reason)), on: key)
                 }
                 if let target {
@@ -106,7 +107,7 @@ extension ServerDatabase {
                         on: key
                     )
                 }
-                steps.append(EscalationStep(incident: record.id, from: node, to: target, card: returned ? nil : card))
+                steps.append(EscalationStep(incident: record.id, from: node, to: target, card: card))
             }
             _ = try batch.finish(batchId: nil, cursor: nil)
             if !steps.isEmpty {

@@ -344,6 +344,14 @@ struct AgentDir: Sendable {
         let openConflicts: Int
         let snapshotNeeded: Bool
         let lastSyncAt: UInt64?
+        let clockOffsetMilliseconds: Int64?
+        let lastFailure: Failure?
+
+        struct Failure: Decodable {
+            let code: String
+            let message: String
+            let advice: String
+        }
     }
 
     /// A record of `list --json` and `show --json`.
