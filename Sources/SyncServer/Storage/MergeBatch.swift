@@ -46,11 +46,8 @@ struct MergeBatch {
         acknowledgedThrough =
             try agent.map {
                 try UInt64(
-                    Int64.fetchOne(
-                        db,
-                        sql: "SELECT acknowledgedThrough FROM agent WHERE replica = ?",
-                        arguments: [$0.replica.rawValue]
-                    ) ?? 0
+                    Int64.fetchOne(db.cachedStatement(sql: Statements.acknowledged), arguments: [$0.replica.rawValue])
+                        ?? 0
                 )
             } ?? 0
     }
@@ -166,11 +163,9 @@ struct MergeBatch {
             )
         }
         if let agent {
-            try db.execute(
-                sql:
-                    "UPDATE agent SET acknowledgedThrough = ?, lastSyncAt = ?, cursor = COALESCE(?, cursor) WHERE replica = ?",
-                arguments: [Int64(acknowledgedThrough), Int64(now), cursor.map(Int64.init), agent.replica.rawValue]
-            )
+            try db.cachedStatement(sql: Statements.progress).execute(arguments: [
+                Int64(acknowledgedThrough), Int64(now), cursor.map(Int64.init), agent.replica.rawValue,
+            ])
             if stored > 0 {
                 try Audit.record(
                     db,
@@ -206,9 +201,7 @@ struct MergeBatch {
     private func loadExisting(_ key: RecordKey) throws -> Entry? {
         guard
             let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT seq, gridId, g1, g2, g3, g4, state FROM record WHERE type = ? AND id = ?"
-                ),
+                db.cachedStatement(sql: Statements.loadRecord),
                 arguments: [key.type.rawValue, key.id]
             )
         else { return nil }
@@ -232,10 +225,7 @@ struct MergeBatch {
         entry.state.apply(operation)
         entry.dirty = true
         let scope = entry.scope.ancestors
-        try db.cachedStatement(
-            sql: "INSERT INTO oplog(replica, counter, g1, g2, g3, g4, body, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        )
-        .execute(arguments: [
+        try db.cachedStatement(sql: Statements.appendOperation).execute(arguments: [
             operation.dot.replica.rawValue, Int64(operation.dot.counter), scope[0], scope[1], scope[2], scope[3],
             try CanonicalJSON.encode(operation), Int64(now),
         ])
@@ -275,11 +265,7 @@ struct MergeBatch {
 
     private func saveRecord(_ key: RecordKey, _ entry: Entry) throws {
         let scope = entry.scope.recordColumns
-        try db.cachedStatement(
-            sql:
-                "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq"
-        )
-        .execute(arguments: [
+        try db.cachedStatement(sql: Statements.saveRecord).execute(arguments: [
             key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3],
             try CanonicalJSON.encode(entry.state), lastSeq,
         ])
@@ -350,5 +336,21 @@ struct MergeBatch {
             on: incident
         )
         registered += 1
+    }
+}
+
+extension MergeBatch {
+    /// The statements every agent batch runs, named so the ingest benchmark can time them alone.
+    enum Statements {
+        static let acknowledged = "SELECT acknowledgedThrough FROM agent WHERE replica = ?"
+        static let loadRecord = "SELECT seq, gridId, g1, g2, g3, g4, state FROM record WHERE type = ? AND id = ?"
+        static let appendOperation =
+            "INSERT INTO oplog(replica, counter, g1, g2, g3, g4, body, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        static let saveRecord = """
+            INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq
+            """
+        static let progress =
+            "UPDATE agent SET acknowledgedThrough = ?, lastSyncAt = ?, cursor = COALESCE(?, cursor) WHERE replica = ?"
     }
 }
