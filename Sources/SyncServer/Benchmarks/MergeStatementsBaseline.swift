@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+import Shared
+
+/// The merge's SQL alone: for each batch, the statements an agent's batch runs in ``MergeBatch``
+/// (its acknowledgement read, a read of each record it touches, its operation rows, one row per
+/// touched record, its progress and its audit line, inside a savepoint), with every byte already
+/// encoded. What merging would cost if validating, applying and encoding were free: the ceiling
+/// for the merge's ingest ratio on this machine.
+enum MergeStatementsBaseline {
+    /// Replays `batches` on a copy of the store as it was before the merge (grids and agents).
+    ///
+    /// `states` are the records' states after the merge; a batch midway wrote smaller ones, so if
+    /// anything this baseline writes more than the merge did.
+    static func run(
+        _ batches: [EveningWorkload.Batch],
+        states: [RecordKey: Data],
+        startingFrom path: String,
+        now: UInt64
+    ) async throws {
+        let pool = try DatabasePool(path: path, configuration: ServerDatabase.configuration())
+        for batch in batches {
+            try await pool.write { db in
+                try db.inSavepoint {
+                    try replay(batch, states: states, db: db, now: now)
+                    return .commit
+                }
+            }
+        }
+    }
+
+    private static func replay(
+        _ batch: EveningWorkload.Batch,
+        states: [RecordKey: Data],
+        db: Database,
+        now: UInt64
+    )
+        throws
+    {
+        let replica = batch.agent.replica.rawValue
+        _ = try Int64.fetchOne(db.cachedStatement(sql: MergeBatch.Statements.acknowledged), arguments: [replica])
+        let scope = batch.scope.ancestors
+        var touched: [RecordKey] = []
+        for (operation, body) in zip(batch.operations, batch.bodies) {
+            if !touched.contains(operation.record) {
+                touched.append(operation.record)
+                _ = try Row.fetchOne(
+                    db.cachedStatement(sql: MergeBatch.Statements.loadRecord),
+                    arguments: [operation.type.rawValue, operation.id]
+                )
+            }
+            try db.cachedStatement(sql: MergeBatch.Statements.appendOperation).execute(arguments: [
+                replica, Int64(operation.dot.counter), scope[0], scope[1], scope[2], scope[3], body, Int64(now),
+            ])
+        }
+        let seq = db.lastInsertedRowID
+        let columns = batch.scope.recordColumns
+        for key in touched {
+            try db.cachedStatement(sql: MergeBatch.Statements.saveRecord).execute(arguments: [
+                key.type.rawValue, key.id, batch.scope.gridId, columns[0], columns[1], columns[2], columns[3],
+                states[key], seq,
+            ])
+        }
+        let last = batch.operations.last.map { Int64($0.dot.counter) } ?? 0
+        try db.cachedStatement(sql: MergeBatch.Statements.progress).execute(arguments: [
+            last, Int64(now), 0, replica,
+        ])
+        try Audit.record(
+            db,
+            at: now,
+            actor: "agent:\(replica)",
+            action: "push",
+            subject: batch.id,
+            detail: "\(batch.operations.count) operations through counter \(last)"
+        )
+    }
+}
