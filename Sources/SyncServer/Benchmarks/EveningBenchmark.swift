@@ -46,15 +46,28 @@ struct EveningBenchmark: AsyncParsableCommand {
         let empty = try await ExchangeDriver.run(count: batches.count, concurrency: concurrency) {
             try await driver.exchange(batches[$0], empty: true)
         }
+        let transactionsBefore = await database.groupCommit.transactions
         let evening = try await ExchangeDriver.run(count: batches.count, concurrency: concurrency) {
             try await driver.exchange(batches[$0])
         }
+        let transactions = await database.groupCommit.transactions - transactionsBefore
         try await driver.shutdown()
         server.cancel()
+        // What the ratio target asks, against the plainest durable write of the same rows, grouped
+        // into as many transactions as the server committed them in.
+        let plainSeconds = try await Stopwatch.measure {
+            try await PlainInserts.run(
+                batches,
+                in: folder.appendingPathComponent("plain.sqlite").path,
+                transactions: transactions,
+                now: now
+            )
+        }
 
         let exchangeRate = Double(batches.count) / evening.seconds
         let noopRate = Double(batches.count) / noop.seconds
         let emptyRate = Double(batches.count) / empty.seconds
+        let operations = Double(batches.count * batchSize)
         let result = BenchmarkResult(
             name: "county evening (HTTP on loopback)",
             figures: [
@@ -73,6 +86,14 @@ struct EveningBenchmark: AsyncParsableCommand {
                 ("ratio exchanges ÷ no-op (target ≥ 0.25)", String(format: "%.3f", exchangeRate / noopRate)),
                 ("empty exchanges/s (nothing to push or pull)", String(format: "%.0f", emptyRate)),
                 ("ratio exchanges ÷ empty exchanges", String(format: "%.3f", exchangeRate / emptyRate)),
+                (
+                    "operations/s the ratio target asks (0.25 × no-op rate × batch)",
+                    Stopwatch.format(0.25 * noopRate * Double(batchSize))
+                ),
+                (
+                    "plain SQLite inserts of the same rows in \(transactions) transactions (the server's): ops/s",
+                    Stopwatch.format(operations / plainSeconds)
+                ),
             ]
         )
         print(result.text)

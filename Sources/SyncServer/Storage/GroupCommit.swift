@@ -21,6 +21,8 @@ actor GroupCommit {
     private let cache: RecordCache
     private var pending: [Job] = []
     private var writing = false
+    /// Transactions committed so far; with the batches answered, how much the grouping saved.
+    private(set) var transactions = 0
 
     init(writer: any DatabaseWriter, cache: RecordCache) {
         self.writer = writer
@@ -43,6 +45,7 @@ actor GroupCommit {
             let jobs = pending
             pending = []
             let works = jobs.map(\.work)
+            transactions += 1
             let results: [Result<(PushOutcome, [SavedRecord]), any Error>]
             do {
                 results = try await writer.write { db in
