@@ -2,9 +2,9 @@ import Foundation
 import GRDB
 import Shared
 
-/// The merge's SQL alone: for each batch, the statements an agent's batch runs in ``MergeBatch``
-/// (its acknowledgement read, a read of each record it touches, its operation rows, one row per
-/// touched record, its progress and its audit line, inside a savepoint), with every byte already
+/// The merge's SQL alone: for each batch, the statements an agent's batch alone in its transaction
+/// runs in ``MergeBatch`` (its acknowledgement read, a read of each record it touches, its operation
+/// rows, one row per touched record, its progress and its audit line), with every byte already
 /// encoded. What merging would cost if validating, applying and encoding were free: the ceiling
 /// for the merge's ingest ratio on this machine.
 enum MergeStatementsBaseline {
@@ -20,12 +20,7 @@ enum MergeStatementsBaseline {
     ) async throws {
         let pool = try DatabasePool(path: path, configuration: ServerDatabase.configuration())
         for batch in batches {
-            try await pool.write { db in
-                try db.inSavepoint {
-                    try replay(batch, states: states, db: db, now: now)
-                    return .commit
-                }
-            }
+            try await pool.write { db in try replay(batch, states: states, db: db, now: now) }
         }
     }
 

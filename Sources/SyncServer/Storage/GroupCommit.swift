@@ -5,8 +5,8 @@ import Shared
 ///
 /// SQLite has one writer. When hundreds of agents sync at once, committing each batch on its own
 /// spends most of the time writing the same index pages again; here every batch waiting for the
-/// writer joins the next transaction, each inside its own savepoint, so a refused batch rolls back
-/// alone and the others still commit. Every batch is answered only after the commit, so nothing is
+/// writer joins the next transaction, each inside its own savepoint (a batch alone needs none), so
+/// a refused batch rolls back alone and the others still commit. Every batch is answered only after the commit, so nothing is
 /// acknowledged that is not durable.
 actor GroupCommit {
     /// One batch's work inside the shared transaction; it throws to refuse the batch.
@@ -44,37 +44,44 @@ actor GroupCommit {
         while !pending.isEmpty {
             let jobs = pending
             pending = []
-            let works = jobs.map(\.work)
             transactions += 1
-            let results: [Result<(PushOutcome, [SavedRecord]), any Error>]
-            do {
-                results = try await writer.write { db in
-                    works.map { work in
-                        var result: Result<(PushOutcome, [SavedRecord]), any Error> = .failure(CancellationError())
-                        do {
-                            try db.inSavepoint {
-                                do {
-                                    result = .success(try work(db))
-                                    return .commit
-                                } catch {
-                                    result = .failure(error)
-                                    return .rollback
-                                }
-                            }
-                        } catch {
-                            result = .failure(error)
-                        }
-                        return result
-                    }
-                }
-            } catch {
-                results = jobs.map { _ in .failure(error) }
-            }
+            let results = await commit(jobs.map(\.work))
             for (job, result) in zip(jobs, results) {
                 if case .success(let (_, saved)) = result { cache.store(saved) }
                 job.continuation.resume(with: result.map(\.0))
             }
         }
         writing = false
+    }
+
+    /// Runs `works` in one transaction; each result says whether that batch is stored.
+    private func commit(_ works: [Work]) async -> [Result<(PushOutcome, [SavedRecord]), any Error>] {
+        if works.count == 1 {
+            // Alone, the batch needs no savepoint: a refusal rolls the whole transaction back.
+            do { return [.success(try await writer.write { try works[0]($0) })] } catch { return [.failure(error)] }
+        }
+        do {
+            return try await writer.write { db in
+                works.map { work in
+                    var result: Result<(PushOutcome, [SavedRecord]), any Error> = .failure(CancellationError())
+                    do {
+                        try db.inSavepoint {
+                            do {
+                                result = .success(try work(db))
+                                return .commit
+                            } catch {
+                                result = .failure(error)
+                                return .rollback
+                            }
+                        }
+                    } catch {
+                        result = .failure(error)
+                    }
+                    return result
+                }
+            }
+        } catch {
+            return works.map { _ in .failure(error) }
+        }
     }
 }

@@ -40,6 +40,10 @@ struct ServerDatabase: Sendable {
             // every commit reach the disk before the agent hears "stored". Group commit spreads
             // that flush over every batch waiting at the time.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A batch's savepoint keeps the pages it changes until it is released; past 64 KiB
+            // SQLite spills them to a temporary file, a write and a read for every changed page
+            // of a group commit. They only matter until the commit, so memory is their place.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         return configuration
     }
