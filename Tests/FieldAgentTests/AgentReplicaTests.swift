@@ -17,6 +17,14 @@ import Testing
     ]
     static let now: UInt64 = 1_795_900_000_000
 
+    /// A laptop loses power: edits already saved must still be there, so every commit is flushed.
+    @Test func everyEditIsFlushedToDiskBeforeTheCommandEnds() throws {
+        let (database, folder) = try Self.replica()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mode = try database.writer.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        #expect(mode == 2, "the writer runs with synchronous = FULL (2), not \(mode.map(String.init) ?? "nothing")")
+    }
+
     /// A replica enrolled at c-1-1-1-1 as replica 5, with the grid tree and an empty first snapshot.
     static func replica() throws -> (AgentDatabase, URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agent-\(UUID().uuidString)")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Shared
@@ -8,6 +9,15 @@ import Testing
 
 /// The one-round-trip exchange through the router: push, merge, pull, acknowledge.
 @Suite struct SyncExchangeTests {
+    /// A process crash loses nothing committed in any mode; a power cut only spares what was
+    /// flushed, so the connection that commits batches must run with `synchronous = FULL`.
+    @Test func batchesAreFlushedToDiskBeforeTheyAreAcknowledged() throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        let mode = try fixture.database.writer.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        #expect(mode == 2, "the writer runs with synchronous = FULL (2), not \(mode.map(String.init) ?? "nothing")")
+    }
+
     @Test func twoAgentsExchangeEditsAndTheSameFieldBecomesAConflict() async throws {
         let fixture = try ServerFixture()
         defer { fixture.remove() }

@@ -14,24 +14,22 @@ struct AgentDatabase: Sendable {
 
     /// Opens (creating if needed) the replica in `directory` and migrates it.
     static func open(directory: String) throws -> AgentDatabase {
-        try AgentDatabase(
-            DatabasePool(path: (directory as NSString).appendingPathComponent(fileName), configuration: configuration())
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        let pool = try DatabasePool(
+            path: (directory as NSString).appendingPathComponent(fileName),
+            configuration: configuration
         )
+        // A village laptop loses power more often than a server; FULL makes an edit survive it.
+        // GRDB sets a pool's writer to NORMAL when it turns WAL on (after `prepareDatabase`), and
+        // NORMAL may take back the last commits on a power cut, so FULL is set here, afterwards.
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        return try AgentDatabase(pool)
     }
 
     init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
         try Self.migrator.migrate(writer)
-    }
-
-    static func configuration() -> Configuration {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // A village laptop loses power more often than a server; FULL makes an edit survive it.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        return configuration
     }
 
     /// Named, append-only migrations: a released migration is never edited, only followed by a new one.

@@ -17,11 +17,19 @@ struct ServerDatabase: Sendable {
     /// Opens (creating if needed) `server.sqlite` in `directory` and migrates it.
     static func open(directory: String) throws -> ServerDatabase {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let pool = try DatabasePool(
-            path: (directory as NSString).appendingPathComponent("server.sqlite"),
-            configuration: configuration()
-        )
-        return try ServerDatabase(pool)
+        return try ServerDatabase(openPool(path: (directory as NSString).appendingPathComponent("server.sqlite")))
+    }
+
+    /// Opens a database file in WAL mode whose every commit reaches the disk before it returns.
+    ///
+    /// An acknowledged batch must survive a power cut, not only a process crash. GRDB sets a pool's
+    /// writer to `synchronous = NORMAL` when it turns WAL on, after `prepareDatabase` has run, and
+    /// under NORMAL a power cut can take back the last commits; so FULL is set here, afterwards.
+    /// Group commit spreads that flush over every batch waiting at the time.
+    static func openPool(path: String) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        return pool
     }
 
     init(_ writer: any DatabaseWriter) throws {
@@ -36,10 +44,6 @@ struct ServerDatabase: Sendable {
         configuration.busyMode = .timeout(30)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
-            // An acknowledged batch must survive a power cut, not only a process crash: FULL makes
-            // every commit reach the disk before the agent hears "stored". Group commit spreads
-            // that flush over every batch waiting at the time.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             // A batch's savepoint keeps the pages it changes until it is released; past 64 KiB
             // SQLite spills them to a temporary file, a write and a read for every changed page
             // of a group commit. They only matter until the commit, so memory is their place.
