@@ -15,8 +15,23 @@ struct CanonicalWriter {
 
     mutating func byte(_ character: UInt8) { bytes.append(character) }
 
+    /// Decimal digits written in place: a `String` per number was a tenth of encoding a record.
     mutating func integer(_ value: some BinaryInteger) {
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var rest = UInt64(value.magnitude)
+        guard rest >= 10 else {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            while rest > 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     mutating func bool(_ value: Bool) {
@@ -27,23 +42,35 @@ struct CanonicalWriter {
     /// (short forms for \b \t \n \f \r, `\u00xx` otherwise); everything else as UTF-8.
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        for unit in text.utf8 {
-            switch unit {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case 0x08: raw("\\b")
-            case 0x09: raw("\\t")
-            case 0x0A: raw("\\n")
-            case 0x0C: raw("\\f")
-            case 0x0D: raw("\\r")
-            case 0..<0x20:
-                raw("\\u00")
-                bytes.append(Self.hex[Int(unit >> 4)])
-                bytes.append(Self.hex[Int(unit & 0xF)])
-            default: bytes.append(unit)
+        var text = text
+        text.withUTF8 { utf8 in
+            // Runs without anything to escape (nearly every string) are copied whole.
+            var runStart = 0
+            for (index, unit) in utf8.enumerated()
+            where unit < 0x20 || unit == UInt8(ascii: "\"") || unit == UInt8(ascii: "\\") {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                escape(unit)
+                runStart = index + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ unit: UInt8) {
+        switch unit {
+        case UInt8(ascii: "\""): raw("\\\"")
+        case UInt8(ascii: "\\"): raw("\\\\")
+        case 0x08: raw("\\b")
+        case 0x09: raw("\\t")
+        case 0x0A: raw("\\n")
+        case 0x0C: raw("\\f")
+        case 0x0D: raw("\\r")
+        default:
+            raw("\\u00")
+            bytes.append(Self.hex[Int(unit >> 4)])
+            bytes.append(Self.hex[Int(unit & 0xF)])
+        }
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
@@ -59,9 +86,8 @@ struct CanonicalWriter {
     /// An object whose keys are only known at run time, sorted as `JSONEncoder` sorts them (by code point).
     mutating func object<Value>(_ entries: [String: Value], _ write: (inout CanonicalWriter, Value) -> Void) {
         bytes.append(UInt8(ascii: "{"))
-        for (index, key) in entries.keys.sorted(by: { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) })
-            .enumerated()
-        {
+        // UTF-8 bytes sort as their code points do.
+        for (index, key) in entries.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             string(key)
             bytes.append(UInt8(ascii: ":"))
