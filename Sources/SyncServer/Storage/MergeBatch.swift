@@ -8,6 +8,7 @@ import Shared
 /// Agents' batches and the server's own operations (registrations, operator resolutions) go
 /// through here alike, so the invariants live in one place: every stored operation is in the
 /// log exactly once, in causal order per record, and every record row holds the merge of its log.
+/// A batch that throws is finished: its caller rolls its transaction or savepoint back and drops it.
 struct MergeBatch {
     private let db: Database
     private let agent: EnrolledAgent?
@@ -119,7 +120,7 @@ struct MergeBatch {
     /// Authors and stores a server operation (replica 0) on an existing record.
     @discardableResult
     mutating func author(_ payload: SyncOperation.Payload, on record: RecordKey) throws -> SyncOperation {
-        guard var entry = try records[record] ?? loadExisting(record) else {
+        guard var entry = try records.removeValue(forKey: record) ?? loadExisting(record) else {
             throw ExchangeError(
                 code: .notFound,
                 message: LocalizedText(
@@ -183,7 +184,8 @@ struct MergeBatch {
     // MARK: Records
 
     private mutating func load(_ operation: SyncOperation) throws -> Entry {
-        if let entry = records[operation.record] { return entry }
+        // Taken out while it changes, so the state's storage is not copied on every operation.
+        if let entry = records.removeValue(forKey: operation.record) { return entry }
         if let entry = try loadExisting(operation.record) { return entry }
         switch operation.payload {
         case .create(let fields), .log(let fields):
