@@ -55,13 +55,9 @@ struct EveningBenchmark: AsyncParsableCommand {
         server.cancel()
         // What the ratio target asks, against the plainest durable write of the same rows, grouped
         // into as many transactions as the server committed them in.
+        let plain = try PlainInserts(path: folder.appendingPathComponent("plain.sqlite").path)
         let plainSeconds = try await Stopwatch.measure {
-            try await PlainInserts.run(
-                batches,
-                in: folder.appendingPathComponent("plain.sqlite").path,
-                transactions: transactions,
-                now: now
-            )
+            try await plain.insert(batches[...], transactions: transactions, now: now)
         }
 
         let exchangeRate = Double(batches.count) / evening.seconds

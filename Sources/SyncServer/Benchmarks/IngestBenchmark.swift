@@ -17,6 +17,7 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "How many agents send batches.") var agents = 300
     @Option(help: "Batches per agent.") var batches = 4
     @Option(help: "Operations per batch.") var batchSize = 30
+    @Option(help: "Turns the merge and the baselines take, a slice of the batches each.") var rounds = 8
     @Option(help: "Append the result to this Markdown file.") var record: String?
 
     func run() async throws {
@@ -37,37 +38,37 @@ struct IngestBenchmark: AsyncParsableCommand {
         )
         let operations = workload.batches.reduce(0) { $0 + $1.operations.count }
         print("Ingesting \(operations) operations in \(workload.batches.count) batches of \(batchSize)…")
-        let beforeMerge = folder.appendingPathComponent("before-merge.sqlite").path
-        try database.backup(to: beforeMerge)
+        let statements = try MergeStatementsBaseline(
+            copying: database,
+            to: folder.appendingPathComponent("sql.sqlite").path
+        )
+        let plain = try PlainInserts(path: folder.appendingPathComponent("plain.sqlite").path)
 
-        let mergeSeconds = try await Stopwatch.measure {
-            for batch in workload.batches {
-                _ = try await database.push(
-                    batch.operations,
-                    batchId: batch.id,
-                    from: batch.agent,
-                    cursor: 0,
-                    now: now,
-                    rules: ExchangeRules()
-                )
-            }
-        }
-        let states = try await database.writer.read { db in
-            try Dictionary(
-                uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT type, id, state FROM record").map { row in
-                    (RecordKey(type: RecordType(rawValue: row["type"])!, id: row["id"]), row["state"] as Data)
+        // The three run in turns, a slice of the batches each, so that a neighbour slowing the
+        // machine for a while slows all three alike.
+        var mergeSeconds = 0.0
+        var statementsSeconds = 0.0
+        var plainSeconds = 0.0
+        let sliceSize = (workload.batches.count + rounds - 1) / rounds
+        for start in stride(from: 0, to: workload.batches.count, by: sliceSize) {
+            let slice = workload.batches[start..<min(workload.batches.count, start + sliceSize)]
+            mergeSeconds += try await Stopwatch.measure {
+                for batch in slice {
+                    _ = try await database.push(
+                        batch.operations,
+                        batchId: batch.id,
+                        from: batch.agent,
+                        cursor: 0,
+                        now: now,
+                        rules: ExchangeRules()
+                    )
                 }
-            )
-        }
-        let statementsSeconds = try await Stopwatch.measure {
-            try await MergeStatementsBaseline.run(workload.batches, states: states, startingFrom: beforeMerge, now: now)
-        }
-        let plainSeconds = try await Stopwatch.measure {
-            try await PlainInserts.run(
-                workload.batches,
-                in: folder.appendingPathComponent("plain.sqlite").path,
-                now: now
-            )
+            }
+            let states = try await MergeStatementsBaseline.states(in: database)
+            statementsSeconds += try await Stopwatch.measure {
+                try await statements.replay(slice, states: states, now: now)
+            }
+            plainSeconds += try await Stopwatch.measure { try await plain.insert(slice, now: now) }
         }
         let mergeRate = Double(operations) / mergeSeconds
         let plainRate = Double(operations) / plainSeconds
@@ -92,16 +93,12 @@ struct IngestBenchmark: AsyncParsableCommand {
 }
 
 /// The baseline: the same operation rows written to a table shaped like the operation log.
-enum PlainInserts {
-    /// Inserts the batches' rows in `transactions` transactions of equal size (one per batch when nil).
-    static func run(
-        _ batches: [EveningWorkload.Batch],
-        in path: String,
-        transactions: Int? = nil,
-        now: UInt64
-    ) async throws {
-        let pool = try DatabasePool(path: path, configuration: ServerDatabase.configuration())
-        try await pool.write { db in
+struct PlainInserts {
+    private let pool: DatabasePool
+
+    init(path: String) throws {
+        pool = try ServerDatabase.openPool(path: path)
+        try pool.write { db in
             try db.execute(
                 sql: """
                     CREATE TABLE operation (
@@ -115,14 +112,18 @@ enum PlainInserts {
                     """
             )
         }
+    }
+
+    /// Inserts the batches' rows in `transactions` transactions of equal size (one per batch when nil).
+    func insert(_ batches: ArraySlice<EveningWorkload.Batch>, transactions: Int? = nil, now: UInt64) async throws {
         let perTransaction = transactions.map { (batches.count + max($0, 1) - 1) / max($0, 1) } ?? 1
-        for start in stride(from: 0, to: batches.count, by: perTransaction) {
+        for start in stride(from: batches.startIndex, to: batches.endIndex, by: perTransaction) {
             try await pool.write { db in
                 let statement = try db.cachedStatement(
                     sql:
                         "INSERT INTO operation(replica, counter, g1, g2, g3, g4, body, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 )
-                for batch in batches[start..<min(batches.count, start + perTransaction)] {
+                for batch in batches[start..<min(batches.endIndex, start + perTransaction)] {
                     let scope = batch.scope.ancestors
                     for (operation, body) in zip(batch.operations, batch.bodies) {
                         try statement.execute(arguments: [

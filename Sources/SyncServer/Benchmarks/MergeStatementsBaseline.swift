@@ -7,20 +7,32 @@ import Shared
 /// rows, one row per touched record, its progress and its audit line), with every byte already
 /// encoded. What merging would cost if validating, applying and encoding were free: the ceiling
 /// for the merge's ingest ratio on this machine.
-enum MergeStatementsBaseline {
-    /// Replays `batches` on a copy of the store as it was before the merge (grids and agents).
+struct MergeStatementsBaseline {
+    private let pool: DatabasePool
+
+    /// Starts from a copy of `database` as it is now (grids and agents, before the merge).
+    init(copying database: ServerDatabase, to path: String) throws {
+        try database.backup(to: path)
+        pool = try ServerDatabase.openPool(path: path)
+    }
+
+    /// The records' states as the merge left them, to write in their place.
     ///
-    /// `states` are the records' states after the merge; a batch midway wrote smaller ones, so if
-    /// anything this baseline writes more than the merge did.
-    static func run(
-        _ batches: [EveningWorkload.Batch],
-        states: [RecordKey: Data],
-        startingFrom path: String,
-        now: UInt64
-    ) async throws {
-        let pool = try DatabasePool(path: path, configuration: ServerDatabase.configuration())
+    /// A batch midway through wrote smaller ones, so if anything this baseline writes more than the merge did.
+    static func states(in database: ServerDatabase) async throws -> [RecordKey: Data] {
+        try await database.writer.read { db in
+            var states: [RecordKey: Data] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT type, id, state FROM record") {
+                guard let type = RecordType(rawValue: row["type"]) else { continue }
+                states[RecordKey(type: type, id: row["id"])] = row["state"]
+            }
+            return states
+        }
+    }
+
+    func replay(_ batches: ArraySlice<EveningWorkload.Batch>, states: [RecordKey: Data], now: UInt64) async throws {
         for batch in batches {
-            try await pool.write { db in try replay(batch, states: states, db: db, now: now) }
+            try await pool.write { db in try Self.replay(batch, states: states, db: db, now: now) }
         }
     }
 
