@@ -49,7 +49,8 @@ struct IngestBenchmark: AsyncParsableCommand {
         var mergeSeconds = 0.0
         var statementsSeconds = 0.0
         var plainSeconds = 0.0
-        let sliceSize = (workload.batches.count + rounds - 1) / rounds
+        let turns = max(1, rounds)
+        let sliceSize = max(1, (workload.batches.count + turns - 1) / turns)
         for start in stride(from: 0, to: workload.batches.count, by: sliceSize) {
             let slice = workload.batches[start..<min(workload.batches.count, start + sliceSize)]
             mergeSeconds += try await Stopwatch.measure {
