@@ -24,17 +24,7 @@ extension HLCTimestamp: CanonicalJSONWritable {
 extension VersionVector: CanonicalJSONWritable {
     func write(to writer: inout CanonicalWriter) {
         // Keys are the replicas' decimal strings, sorted as strings ("10" before "9").
-        let sorted = entries.map { (String($0.key.rawValue), $0.value) }.sorted {
-            $0.0.utf8.lexicographicallyPrecedes($1.0.utf8)
-        }
-        writer.byte(UInt8(ascii: "{"))
-        for (index, (key, counter)) in sorted.enumerated() {
-            if index > 0 { writer.byte(UInt8(ascii: ",")) }
-            writer.string(key)
-            writer.byte(UInt8(ascii: ":"))
-            writer.integer(counter)
-        }
-        writer.byte(UInt8(ascii: "}"))
+        writer.object(pairs: entries.map { (String($0.key.rawValue), $0.value) }) { $0.integer($1) }
     }
 }
 

@@ -85,13 +85,18 @@ struct CanonicalWriter {
 
     /// An object whose keys are only known at run time, sorted as `JSONEncoder` sorts them (by code point).
     mutating func object<Value>(_ entries: [String: Value], _ write: (inout CanonicalWriter, Value) -> Void) {
+        object(pairs: entries.map { ($0.key, $0.value) }, write)
+    }
+
+    /// The same, from key–value pairs with distinct keys in any order.
+    mutating func object<Value>(pairs: [(String, Value)], _ write: (inout CanonicalWriter, Value) -> Void) {
         bytes.append(UInt8(ascii: "{"))
         // UTF-8 bytes sort as their code points do.
-        for (index, key) in entries.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+        for (index, (key, value)) in pairs.sorted(by: { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }).enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             string(key)
             bytes.append(UInt8(ascii: ":"))
-            write(&self, entries[key]!)
+            write(&self, value)
         }
         bytes.append(UInt8(ascii: "}"))
     }

@@ -6,8 +6,8 @@ import Shared
 /// SQLite has one writer. When hundreds of agents sync at once, committing each batch on its own
 /// spends most of the time writing the same index pages again; here every batch waiting for the
 /// writer joins the next transaction, each inside its own savepoint (a batch alone needs none), so
-/// a refused batch rolls back alone and the others still commit. Every batch is answered only after the commit, so nothing is
-/// acknowledged that is not durable.
+/// a refused batch rolls back alone and the others still commit. Every batch is answered only after
+/// the commit, so nothing is acknowledged that is not durable.
 actor GroupCommit {
     /// One batch's work inside the shared transaction; it throws to refuse the batch.
     typealias Work = @Sendable (Database) throws -> (PushOutcome, [SavedRecord])
