@@ -156,12 +156,27 @@ import Testing
         #expect(try Self.json(Self.dot(3, 17)) == "[3,17]")
     }
 
-    @Test func dotRoundTrips() throws {
-        let dot = Self.dot(4_294_967_295, 18_446_744_073_709_551_615)
-        #expect(try CanonicalJSON.decode(Dot.self, from: try CanonicalJSON.encode(dot)) == dot)
+    @Test func dotRoundTripsAtItsBounds() throws {
+        for dot in [Self.dot(4_294_967_295, WireLimits.maxCounter), Self.dot(0, 1)] {
+            #expect(try CanonicalJSON.decode(Dot.self, from: try CanonicalJSON.encode(dot)) == dot)
+            #expect(try CanonicalJSON.decodeWithFoundation(Dot.self, from: try CanonicalJSON.encode(dot)) == dot)
+        }
     }
 
-    @Test(arguments: ["[3,17,1]", "[3]", "[]", #"{"replica":3,"counter":17}"#, "[-1,2]"])
+    /// Counters past 2⁵³ − 1 (or 0) and replica ids past 2³² − 1 are refused by both readers as
+    /// `invalid_value`, naming the dot, before anything can store them.
+    @Test(arguments: ["[3,0]", "[3,9007199254740992]", "[3,18446744073709551615]", "[4294967296,1]"])
+    func dotRefusesNumbersOutOfRange(text: String) {
+        for decode in [CanonicalJSON.decode(_:from:), CanonicalJSON.decodeWithFoundation(_:from:)]
+            as [(Dot.Type, Data) throws -> Dot]
+        {
+            let error = #expect(throws: ModelError.self) { try decode(Dot.self, Data(text.utf8)) }
+            #expect(error?.code == .invalidValue)
+            #expect(error?.field == "dot")
+        }
+    }
+
+    @Test(arguments: ["[3,17,1]", "[3]", "[]", #"{"replica":3,"counter":17}"#, "[-1,2]", "[3,1e400]"])
     func dotRefusesAnythingButTwoNumbers(text: String) {
         #expect(throws: DecodingError.self) {
             try CanonicalJSON.decode(Dot.self, from: Data(text.utf8))

@@ -14,6 +14,17 @@ public struct Dot: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         self.counter = counter
     }
 
+    /// A dot read from outside: the replica a 32-bit id, the counter from 1 to ``WireLimits/maxCounter``.
+    init(checkingReplica replica: UInt64, counter: UInt64) throws(ModelError) {
+        guard let replica = UInt32(exactly: replica) else {
+            throw .invalidValue(field: "dot", reason: .range(0...Int64(UInt32.max)))
+        }
+        guard (1...WireLimits.maxCounter).contains(counter) else {
+            throw .invalidValue(field: "dot", reason: .range(1...Int64(WireLimits.maxCounter)))
+        }
+        self.init(replica: ReplicaID(replica), counter: counter)
+    }
+
     public static func < (lhs: Dot, rhs: Dot) -> Bool {
         (lhs.replica, lhs.counter) < (rhs.replica, rhs.counter)
     }
@@ -22,11 +33,12 @@ public struct Dot: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     public init(from decoder: any Decoder) throws {
         var container = try decoder.unkeyedContainer()
-        replica = ReplicaID(try container.decode(UInt32.self))
-        counter = try container.decode(UInt64.self)
+        let replica = try container.decode(UInt64.self)
+        let counter = try container.decode(UInt64.self)
         guard container.isAtEnd else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "A dot has exactly two numbers.")
         }
+        self = try Dot(checkingReplica: replica, counter: counter)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -19,6 +19,17 @@ public struct HLCTimestamp: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     public static let zero = HLCTimestamp(wallMilliseconds: 0)
 
+    /// A reading from outside: milliseconds up to ``WireLimits/maxCounter``, the logical part 32 bits.
+    init(checkingMilliseconds milliseconds: UInt64, logical: UInt64) throws(ModelError) {
+        guard milliseconds <= WireLimits.maxCounter else {
+            throw .invalidValue(field: "hlc", reason: .range(0...Int64(WireLimits.maxCounter)))
+        }
+        guard let logical = UInt32(exactly: logical) else {
+            throw .invalidValue(field: "hlc", reason: .range(0...Int64(UInt32.max)))
+        }
+        self.init(wallMilliseconds: milliseconds, logical: logical)
+    }
+
     public static func < (lhs: HLCTimestamp, rhs: HLCTimestamp) -> Bool {
         (lhs.wallMilliseconds, lhs.logical) < (rhs.wallMilliseconds, rhs.logical)
     }
@@ -30,14 +41,15 @@ public struct HLCTimestamp: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     public init(from decoder: any Decoder) throws {
         var container = try decoder.unkeyedContainer()
-        wallMilliseconds = try container.decode(UInt64.self)
-        logical = try container.decode(UInt32.self)
+        let milliseconds = try container.decode(UInt64.self)
+        let logical = try container.decode(UInt64.self)
         guard container.isAtEnd else {
             throw DecodingError.dataCorruptedError(
                 in: container,
                 debugDescription: "An HLC timestamp has exactly two numbers."
             )
         }
+        self = try HLCTimestamp(checkingMilliseconds: milliseconds, logical: logical)
     }
 
     public func encode(to encoder: any Encoder) throws {

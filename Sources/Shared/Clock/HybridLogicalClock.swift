@@ -16,11 +16,18 @@ public struct HybridLogicalClock: Sendable {
     }
 
     /// A reading for a local event at physical time `now` (milliseconds since 1970).
+    ///
+    /// When the logical part is exhausted (a reading received with it at its maximum), the reading
+    /// moves on to the next millisecond instead of overflowing.
     public mutating func tick(now: UInt64) -> HLCTimestamp {
         last =
-            now > last.wallMilliseconds
-            ? HLCTimestamp(wallMilliseconds: now)
-            : HLCTimestamp(wallMilliseconds: last.wallMilliseconds, logical: last.logical + 1)
+            if now > last.wallMilliseconds {
+                HLCTimestamp(wallMilliseconds: now)
+            } else if last.logical == .max {
+                HLCTimestamp(wallMilliseconds: last.wallMilliseconds + 1)
+            } else {
+                HLCTimestamp(wallMilliseconds: last.wallMilliseconds, logical: last.logical + 1)
+            }
         return last
     }
 

@@ -78,6 +78,9 @@ public struct VersionVector: Hashable, Sendable, Codable, CustomStringConvertibl
                     .init(codingPath: decoder.codingPath, debugDescription: "Replica id \"\(key)\" is not a number.")
                 )
             }
+            guard counter <= WireLimits.maxCounter else {
+                throw ModelError.invalidValue(field: "context", reason: .range(0...Int64(WireLimits.maxCounter)))
+            }
             if counter > 0 { entries[ReplicaID(replica)] = counter }
         }
         self.entries = entries

@@ -34,7 +34,10 @@ public struct ModelError: CodedError, Equatable, CustomStringConvertible {
             case .required: LocalizedText("is required", zh: "为必填项")
             case .notWritable: LocalizedText("cannot be set directly", zh: "不能直接修改")
             case .textLength(let max):
-                LocalizedText("must be non-empty text of at most \(max) characters", zh: "必须是不超过\(max)个字符的非空文本")
+                LocalizedText(
+                    "must be non-empty text of at most \(max) characters, without control characters",
+                    zh: "必须是不超过\(max)个字符且不含控制字符的非空文本"
+                )
             case .notOneOf(let allowed):
                 LocalizedText(
                     "must be one of: \(allowed.joined(separator: ", "))",

@@ -23,7 +23,7 @@ public enum ValueRule: Sendable {
         case (_, .null):
             return
         case (.text(let maxLength), .string(let text)):
-            guard !text.trimmingWhitespace.isEmpty, text.count <= maxLength else {
+            guard text.isPlainText(maxLength: maxLength), !text.trimmingWhitespace.isEmpty else {
                 throw .invalidValue(field: field, reason: .textLength(maxLength))
             }
         case (.oneOf(let allowed), .string(let text)):
@@ -49,6 +49,22 @@ public enum ValueRule: Sendable {
 }
 
 extension String {
+    /// Text of at most `maxLength` Unicode scalars (so at most 4 × `maxLength` bytes), without
+    /// control characters other than tab and line breaks.
+    ///
+    /// Scalars, not the user-perceived characters Swift counts by default: one "character" can
+    /// carry any number of combining marks, so a 50-character name could otherwise be megabytes.
+    /// Control characters would forge lines in logs and terminals and break the CSV exports.
+    func isPlainText(maxLength: Int) -> Bool {
+        var count = 0
+        for scalar in unicodeScalars {
+            count += 1
+            guard count <= maxLength else { return false }
+            if scalar.properties.generalCategory == .control, !["\t", "\n", "\r"].contains(scalar) { return false }
+        }
+        return true
+    }
+
     var trimmingWhitespace: Substring {
         let start = firstIndex { !$0.isWhitespace } ?? endIndex
         let end = lastIndex { !$0.isWhitespace }.map(index(after:)) ?? start

@@ -7,25 +7,39 @@ extension CanonicalReader {
         DecodingError.keyNotFound(AnyKey(key), .init(codingPath: [], debugDescription: "No value for \(key)."))
     }
 
+    /// A key that appears twice in one object: readers disagree on which one counts, so neither does.
+    func duplicate(_ key: String) -> DecodingError { corrupt("the key \(key) appears twice") }
+
     /// An optional value: nil when the key's value is `null`.
     mutating func optional<Value>(_ read: (inout CanonicalReader) throws -> Value) throws -> Value? {
         null() ? nil : try read(&self)
+    }
+
+    /// A counter, cursor or sequence number of the field `field`: a whole number in `range`.
+    mutating func counter(_ field: String, in range: ClosedRange<UInt64> = 0...WireLimits.maxCounter) throws -> UInt64 {
+        try bounded(integer(UInt64.self), field: field, in: range)
+    }
+
+    /// Refuses `value` outside `range`, naming the field as validation does.
+    func bounded(_ value: UInt64, field: String, in range: ClosedRange<UInt64>) throws(ModelError) -> UInt64 {
+        guard range.contains(value) else {
+            throw .invalidValue(field: field, reason: .range(Int64(range.lowerBound)...Int64(range.upperBound)))
+        }
+        return value
     }
 }
 
 extension Dot: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> Dot {
         let (replica, counter) = try reader.pair()
-        guard let replica = UInt32(exactly: replica) else { throw reader.corrupt("a replica id is below 2³²") }
-        return Dot(replica: ReplicaID(replica), counter: counter)
+        return try Dot(checkingReplica: replica, counter: counter)
     }
 }
 
 extension HLCTimestamp: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> HLCTimestamp {
         let (milliseconds, logical) = try reader.pair()
-        guard let logical = UInt32(exactly: logical) else { throw reader.corrupt("an HLC's logical part is below 2³²") }
-        return HLCTimestamp(wallMilliseconds: milliseconds, logical: logical)
+        return try HLCTimestamp(checkingMilliseconds: milliseconds, logical: logical)
     }
 }
 
@@ -36,7 +50,12 @@ extension VersionVector: CanonicalJSONReadable {
             guard let replica = UInt32(key), String(replica) == key else {
                 throw reader.corrupt("replica id \"\(key)\" is not a number")
             }
-            entries[ReplicaID(replica)] = try reader.integer(UInt64.self)
+            guard entries.count < WireLimits.maxContextEntries else {
+                throw reader.corrupt("a clock with more than \(WireLimits.maxContextEntries) entries")
+            }
+            guard entries.updateValue(try reader.counter("context"), forKey: ReplicaID(replica)) == nil else {
+                throw reader.duplicate(key)
+            }
         }
         return VersionVector(entries)
     }
@@ -57,7 +76,11 @@ extension FieldValue: CanonicalJSONReadable {
 
     static func readFields(from reader: inout CanonicalReader) throws -> [String: FieldValue] {
         var fields: [String: FieldValue] = [:]
-        try reader.object { reader, key in fields[key] = try FieldValue.read(from: &reader) }
+        try reader.object { reader, key in
+            guard fields.updateValue(try FieldValue.read(from: &reader), forKey: key) == nil else {
+                throw reader.duplicate(key)
+            }
+        }
         return fields
     }
 }
@@ -66,14 +89,20 @@ extension IncidentEvent: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> IncidentEvent {
         var event = IncidentEvent(action: .comment)
         var action: String?
+        var seen: [CodingKeys] = []
         try reader.object { reader, key in
-            switch CodingKeys(rawValue: key) {
+            let known = CodingKeys(rawValue: key)
+            if let known {
+                guard !seen.contains(known) else { throw reader.duplicate(key) }
+                seen.append(known)
+            }
+            switch known {
             case .action: action = try reader.string()
             case .node: event.node = try reader.optional { try $0.string() }
             case .target: event.target = try reader.optional { try $0.string() }
             case .note: event.note = try reader.optional { try $0.string() }
             case .registryNumber: event.registryNumber = try reader.optional { try $0.string() }
-            case .days: event.days = try reader.optional { try $0.integer(Int.self) }
+            case .days: event.days = try reader.optional { Int(try $0.counter("days", in: 0...1_000)) }
             case .satisfaction:
                 event.satisfaction = try reader.optional { reader in
                     guard let value = Satisfaction(rawValue: try reader.string()) else {
@@ -107,6 +136,7 @@ extension SyncOperation: CanonicalJSONReadable {
         var fields: [String: FieldValue]?
         var event: IncidentEvent?
         try reader.object { reader, key in
+            guard !keys.contains(key) else { throw reader.duplicate(key) }
             keys.append(key)
             switch CodingKeys(rawValue: key) {
             case .dot: dot = try Dot.read(from: &reader)
@@ -257,11 +287,24 @@ extension SyncRequest: CanonicalJSONReadable {
         var batchId: String?
         var cursor: UInt64?
         var operations: [SyncOperation]?
+        var seen: [String] = []
         try reader.object { reader, key in
+            guard !seen.contains(key) else { throw reader.duplicate(key) }
+            seen.append(key)
             switch key {
-            case "protocolVersion": version = try reader.integer(Int.self)
-            case "batchId": batchId = try reader.string()
-            case "cursor": cursor = try reader.integer(UInt64.self)
+            case "protocolVersion": version = Int(try reader.counter("protocolVersion", in: 0...1_000_000))
+            case "batchId":
+                let text = try reader.string()
+                guard WireLimits.isValidBatchId(text) else {
+                    throw ModelError.invalid(
+                        LocalizedText(
+                            "A batchId is 1 to \(WireLimits.maxBatchIdLength) characters of letters, digits, '.', '_', ':' or '-'.",
+                            zh: "batchId 必须是1到\(WireLimits.maxBatchIdLength)个字母、数字、“.”、“_”、“:”或“-”。"
+                        )
+                    )
+                }
+                batchId = text
+            case "cursor": cursor = try reader.counter("cursor")
             case "operations": operations = try reader.array(SyncOperation.read)
             default: try reader.skipValue()
             }
@@ -283,11 +326,11 @@ extension SyncResponse: CanonicalJSONReadable {
         var serverTime: UInt64?
         try reader.object { reader, key in
             switch key {
-            case "acknowledgedThrough": acknowledged = try reader.integer(UInt64.self)
+            case "acknowledgedThrough": acknowledged = try reader.counter("acknowledgedThrough")
             case "operations": operations = try reader.array(SyncOperation.read)
-            case "cursor": cursor = try reader.integer(UInt64.self)
+            case "cursor": cursor = try reader.counter("cursor")
             case "hasMore": hasMore = try reader.bool()
-            case "serverTime": serverTime = try reader.integer(UInt64.self)
+            case "serverTime": serverTime = try reader.counter("serverTime")
             default: try reader.skipValue()
             }
         }
@@ -377,11 +420,11 @@ extension SnapshotPage: CanonicalJSONReadable {
         var calendar: WorkCalendar?
         try reader.object { reader, key in
             switch key {
-            case "cursor": cursor = try reader.integer(UInt64.self)
-            case "grids": grids = try reader.array(GridNode.read)
+            case "cursor": cursor = try reader.counter("cursor")
+            case "grids": grids = try reader.array(limit: 1_000_000, GridNode.read)
             case "records": records = try reader.array(RecordState.read)
             case "nextAfter": nextAfter = try reader.optional { try $0.string() }
-            case "recordCount": recordCount = try reader.optional { try $0.integer(Int.self) }
+            case "recordCount": recordCount = try reader.optional { Int(try $0.counter("recordCount")) }
             case "calendar": calendar = try reader.optional(WorkCalendar.read)
             default: try reader.skipValue()
             }

@@ -10,6 +10,8 @@ import Foundation
 struct CanonicalReader {
     private let bytes: [UInt8]
     private var index = 0
+    /// Objects and arrays open around the current position, bounded by ``WireLimits/maxDepth``.
+    private var depth = 0
 
     init(_ data: Data) { bytes = [UInt8](data) }
 
@@ -25,14 +27,21 @@ struct CanonicalReader {
     // MARK: Structure
 
     /// Calls `field` for each key of an object, positioned at the key's value, which `field` must read.
+    ///
+    /// At most ``WireLimits/maxObjectKeys`` keys, nested at most ``WireLimits/maxDepth`` deep.
     mutating func object(_ field: (inout CanonicalReader, String) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
+        try enter()
+        defer { depth -= 1 }
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
             return
         }
+        var keys = 0
         while true {
+            keys += 1
+            guard keys <= WireLimits.maxObjectKeys else { throw corrupt("more than \(WireLimits.maxObjectKeys) keys") }
             skipWhitespace()
             let key = try string()
             skipWhitespace()
@@ -47,8 +56,14 @@ struct CanonicalReader {
         }
     }
 
-    mutating func array<Element>(_ element: (inout CanonicalReader) throws -> Element) throws -> [Element] {
+    /// Reads an array of at most `limit` elements, nested at most ``WireLimits/maxDepth`` deep.
+    mutating func array<Element>(
+        limit: Int = WireLimits.maxOperations,
+        _ element: (inout CanonicalReader) throws -> Element
+    ) throws -> [Element] {
         try expect(UInt8(ascii: "["))
+        try enter()
+        defer { depth -= 1 }
         skipWhitespace()
         var elements: [Element] = []
         if peek() == UInt8(ascii: "]") {
@@ -56,6 +71,7 @@ struct CanonicalReader {
             return elements
         }
         while true {
+            guard elements.count < limit else { throw corrupt("more than \(limit) elements in an array") }
             elements.append(try element(&self))
             skipWhitespace()
             switch next() {
@@ -64,6 +80,12 @@ struct CanonicalReader {
             default: throw corrupt("expected , or ] in an array")
             }
         }
+    }
+
+    /// One level deeper into objects and arrays, refused past ``WireLimits/maxDepth``.
+    private mutating func enter() throws {
+        depth += 1
+        guard depth <= WireLimits.maxDepth else { throw corrupt("nested deeper than \(WireLimits.maxDepth) levels") }
     }
 
     /// Reads one value with `read` and also returns the exact bytes it spanned, so a record can be
@@ -96,12 +118,14 @@ struct CanonicalReader {
         }
         guard index < bytes.count else { throw corrupt("unterminated string") }
         if bytes[index] == UInt8(ascii: "\"") {
+            guard index - start <= WireLimits.maxStringBytes else { throw tooLong() }
             defer { index += 1 }
             return try text(bytes[start..<index])
         }
         var scalars = [UInt8](bytes[start..<index])
         while true {
             guard index < bytes.count else { throw corrupt("unterminated string") }
+            guard scalars.count <= WireLimits.maxStringBytes else { throw tooLong() }
             let byte = bytes[index]
             index += 1
             switch byte {
@@ -129,6 +153,8 @@ struct CanonicalReader {
         }
     }
 
+    private func tooLong() -> DecodingError { corrupt("a string longer than \(WireLimits.maxStringBytes) bytes") }
+
     mutating func integer<Number: FixedWidthInteger>(_ type: Number.Type = Number.self) throws -> Number {
         skipWhitespace()
         let start = index
@@ -143,6 +169,9 @@ struct CanonicalReader {
                 || (digitsEnd < index && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]))
         {
             index += 1
+        }
+        guard index - start <= WireLimits.maxNumberLength else {
+            throw corrupt("a number longer than \(WireLimits.maxNumberLength) characters")
         }
         let token = String(decoding: bytes[start..<index], as: UTF8.self)
         if digitsEnd == index, let value = Number(token) { return value }
@@ -176,9 +205,12 @@ struct CanonicalReader {
     }
 
     /// Passes over a string without building it; escapes are stepped over, not decoded.
+    /// Its raw length is bounded by the longest a decoded string may be, each byte escaped as `\\u00XX`.
     private mutating func skipString() throws {
         try expect(UInt8(ascii: "\""))
+        let start = index
         while index < bytes.count {
+            guard index - start <= 6 * WireLimits.maxStringBytes else { throw tooLong() }
             switch bytes[index] {
             case UInt8(ascii: "\""):
                 index += 1
