@@ -274,7 +274,8 @@ import Testing
     /// The deadline depends on the level of the node holding the incident (3 working days at a
     /// village-level grid, 5 at a township or department), and every agent that sees the incident
     /// must count it the same as the county: the group that reported it while a group of another
-    /// village holds it, and the department for the steps taken in the villages before it.
+    /// village holds it, and the department for the steps taken in the villages before it. The
+    /// other village's group sees the incident only while it holds it.
     @Test(.timeLimit(.minutes(2)))
     func everyAgentCountsTheSameDeadlineAsTheCountyWhereverTheIncidentIsHeld() async throws {
         try await LiveCounty.withIncidents { county in
@@ -316,11 +317,15 @@ import Testing
 
             let reference = try township.incidentState(id)
             #expect(reference.actions == ["register", "dispatch", "sign", "requestReturn", "escalate", "dispatch"])
+            // The other village's group held it only until it went up: it saw it leave, then nothing more.
+            #expect(
+                try otherGroup.incidentState(id).actions == [
+                    "register", "dispatch", "sign", "requestReturn", "escalate",
+                ]
+            )
             let atDepartment = try #require(try county.supervisedIncidents().first)
             #expect(reference.dueDate == atDepartment.dueDate)
-            for (name, agent) in [
-                ("reporting group", village), ("holding group", otherGroup), ("department", department),
-            ] {
+            for (name, agent) in [("reporting group", village), ("department", department)] {
                 let view = try agent.incidentState(id)
                 #expect(view.history.map(\.event) == reference.history.map(\.event), "\(name)")
                 #expect(view.dueDate == atDepartment.dueDate, "\(name): the department's deadline now")
@@ -397,6 +402,48 @@ import Testing
             #expect(try group.status().pendingOperations == 0, "nothing queued")
             #expect(try group.records()[key] == stateBefore, "the replica is unchanged")
             #expect(try group.incidentState(first).status == "registered")
+        }
+    }
+
+    // MARK: f. The role table, checked by the agent before it writes
+
+    /// The group holding its incident asks for more days; approving them belongs to a level above,
+    /// and a dispatch to itself would give it a fresh allowance: the agent refuses both in one
+    /// sentence, in the worker's language, and queues nothing. The township above approves.
+    @Test(.timeLimit(.minutes(2)))
+    func theAgentRefusesStepsThatBelongToAnotherNodeBeforeWritingThem() async throws {
+        try await LiveCounty.withIncidents { county in
+            let group = try county.enroll(grid: "c-1-1-1-1")
+            let township = try county.enroll(grid: "c-1")
+            let id = try group.reportIncident(grid: "c-1-1-1-1", summary: "宅基地纠纷")
+            try group.sync()
+            try group.act(id, "sign")
+            try group.act(id, "requestExtension", ["--note", "需调取档案", "--days", "2"])
+            try group.sync()
+            let pending = try group.status().pendingOperations
+            let before = try group.records()["incident/\(id)"]
+
+            let own = try group.run(["incident", "act", id, "--action", "approveExtension", "--days", "2"])
+            #expect(own.status == 1)
+            #expect(own.stderr.isOneLine, "one sentence: \(own.stderr)")
+            #expect(own.stderr.contains("approveExtension") && own.stderr.contains("c-1-1-1-1"), "\(own.stderr)")
+            let chinese = try group.run(
+                ["incident", "act", id, "--action", "approveExtension", "--days", "2"],
+                environment: ["LANG": "zh_CN.UTF-8"]
+            )
+            #expect(chinese.status == 1)
+            #expect(chinese.stderr.contains("无权"), "\(chinese.stderr)")
+            let toItself = try group.run(["incident", "act", id, "--action", "dispatch", "--to", "c-1-1-1-1"])
+            #expect(toItself.status == 1, "a dispatch to itself")
+            #expect(toItself.stderr.isOneLine, "one sentence: \(toItself.stderr)")
+            #expect(try group.status().pendingOperations == pending, "nothing queued")
+            #expect(try group.records()["incident/\(id)"] == before, "the replica is unchanged")
+
+            try township.sync()
+            try township.act(id, "approveExtension", ["--days", "2"])
+            try township.sync()
+            try group.sync()
+            #expect(try group.incidentState(id).status == "inHandling", "the level above approved it")
         }
     }
 }

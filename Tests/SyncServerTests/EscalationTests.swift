@@ -367,6 +367,31 @@ import Testing
     // MARK: (v) Off the clock
 
     /// Waiting for verification, closed or cancelled, an incident is nobody's overdue work.
+    /// The sweep reads the open incidents through their index, not every incident the county
+    /// ever had: closing or cancelling one takes it out, reopening puts it back.
+    @Test(.timeLimit(.minutes(1)))
+    func theSweepsIndexHoldsExactlyTheOpenIncidents() async throws {
+        let desk = try Desk()
+        defer { desk.remove() }
+        var village = try desk.fixture.enroll(grid: "c-1-1-1-1")
+        let day = Desk.county("2026-11-02", hour: 10)
+        let open = try await desk.report(by: &village, at: day)
+        let closed = try await desk.report(by: &village, at: day + 60_000)
+        func indexed() throws -> Int { try desk.fixture.count("SELECT COUNT(*) FROM openIncident") }
+        #expect(try indexed() == 2)
+        village.write(.event(IncidentEvent(action: .selfClose, node: "c-1-1-1-1")), to: closed, at: day + 120_000)
+        try await desk.exchange(&village, at: day + 120_000)
+        #expect(try desk.fixture.count("SELECT COUNT(*) FROM openIncident WHERE id = ?", [open.id]) == 1)
+        #expect(try indexed() == 1, "the closed incident left the index")
+        village.write(
+            .event(IncidentEvent(action: .reopen, node: "c-1-1-1-1", note: "再次反映")),
+            to: closed,
+            at: day + 180_000
+        )
+        try await desk.exchange(&village, at: day + 180_000)
+        #expect(try indexed() == 2, "reopened, it is back")
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func incidentsInFeedbackVerifyingClosedOrCancelledAreNeverEscalated() async throws {
         let desk = try Desk()

@@ -114,7 +114,7 @@ import Testing
             let incident = reporter.reportIncident()
             let request = reporter.request(batchId: "report")
             for _ in 1...3 { #expect(try await client.send(request, token: reporter.token).status == .ok) }
-            reporter.write(.event(IncidentEvent(action: .comment, note: "已电话联系当事人")), to: incident)
+            reporter.write(.event(IncidentEvent(action: .comment, node: "c-1-1-1-1", note: "已电话联系当事人")), to: incident)
             try await client.sync(&reporter)
             let events = try #require(try fixture.storedRecord(incident)).events
             #expect(events.filter { $0.event.action == .register }.count == 1)

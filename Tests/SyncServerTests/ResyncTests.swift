@@ -26,6 +26,26 @@ import Testing
         }
     }
 
+    /// Compaction may run between the exchange's first check and its pull: the pull reads the
+    /// floor in its own transaction, so it never hands out a page with a hole in it.
+    @Test func aPullBelowTheFloorIsRefusedEvenAfterTheExchangeWasLetIn() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        let behind = try fixture.stored(try fixture.enroll(grid: "c-1-1"))
+        try await fixture.database.requireNoResync(for: behind, cursor: 0)
+        try await fixture.application().test(.router) { client in
+            var author = try fixture.enroll(grid: "c-1-1-1-1")
+            for _ in 0..<3 { author.addHousehold() }
+            try await client.sync(&author)
+        }
+        fixture.clock.advance(by: 2 * Self.day)
+        try await fixture.database.compact(retentionMilliseconds: Self.day, now: fixture.clock.now)
+        let error = await #expect(throws: ExchangeError.self) {
+            try await fixture.database.pull(for: behind, after: 0, limit: 100)
+        }
+        #expect(error?.code == .resyncRequired)
+    }
+
     @Test func aCursorAtTheCompactedFloorStillSyncs() async throws {
         let fixture = try ServerFixture()
         defer { fixture.remove() }

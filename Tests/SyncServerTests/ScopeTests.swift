@@ -48,7 +48,7 @@ import Testing
             var stranger = try fixture.enroll(grid: "c-1-1-1-2")
             let incident = owner.reportIncident()
             try await client.sync(&owner)
-            stranger.write(.event(IncidentEvent(action: .comment, note: "路过看到")), to: incident)
+            stranger.write(.event(IncidentEvent(action: .comment, node: "c-1-1-1-2", note: "路过看到")), to: incident)
             try await client.expectRefusal(.outOfScope, .forbidden, for: stranger, fixture: fixture)
         }
     }
@@ -64,7 +64,7 @@ import Testing
             let incident = first.reportIncident()
             first.write(.set(["phone": .string("13800000001")]), to: household)
             try await client.sync(&first)
-            first.write(.event(IncidentEvent(action: .comment, note: "已走访")), to: incident)
+            first.write(.event(IncidentEvent(action: .comment, node: "c-1-1-1-1", note: "已走访")), to: incident)
             try await client.sync(&first)
             let mine = second.addHousehold(in: "c-1-2-1-1")
 
@@ -165,7 +165,7 @@ import Testing
             try await client.sync(&reporter)
             try await client.sync(&township)
             let escalation = township.write(
-                .event(IncidentEvent(action: .escalate, node: "c-1", target: "c", note: "超出乡镇权限")),
+                .event(IncidentEvent(action: .yellowCard, node: "c-1", note: "请加快办理")),
                 to: incident
             )
             try await client.sync(&township)

@@ -108,7 +108,7 @@ struct StatusCommand: ParsableCommand {
                 zh: "请把本机的日期和时间调准，然后再同步。"
             )
         case ErrorCode.outOfScope.rawValue, ErrorCode.invalidValue.rawValue, ErrorCode.unknownField.rawValue,
-            ErrorCode.missingDependency.rawValue:
+            ErrorCode.missingDependency.rawValue, ErrorCode.notPermitted.rawValue:
             LocalizedText(
                 "the server refused some edits; your edits are kept here; tell the county operator what the message says.",
                 zh: "服务器拒收了部分修改；这些修改仍保存在本机；请把上面的提示告知县级管理员。"

@@ -60,6 +60,7 @@ extension AgentDatabase {
             if let grid = fields["gridId"]?.stringValue {
                 try tree.checkPlacement(of: key.type, in: grid, scopeRoot: replica.gridId)
             }
+            try checkHousehold(named: fields, of: key, replica: replica, tree: tree, db: db)
         case .event(let event):
             // An incident here came from the server in this agent's scope: its subtree, or sent
             // to its node from elsewhere (a department's work). The server checks which.
@@ -67,21 +68,42 @@ extension AgentDatabase {
             if existing.isDeleted { throw AgentError.removed(key) }
             // A step the lifecycle does not allow now is refused here; one that meets a
             // concurrent step from another level is still kept, marked, by the merge.
-            if let incident = IncidentState(record: existing),
-                IncidentStateMachine.next(after: event.action, in: incident.status) == nil
-            {
-                throw AgentError.stepNotAllowed(event.action, status: incident.status)
+            if let incident = IncidentState(record: existing) {
+                guard IncidentStateMachine.next(after: event.action, in: incident.status) != nil else {
+                    throw AgentError.stepNotAllowed(event.action, status: incident.status)
+                }
+                // A target the county does not have would make the server refuse the whole outbox.
+                if let target = event.target, tree[target] == nil { throw AgentError.unknownNode(target) }
+                // The server checks the same table on receipt (protocol/README.md, the role table).
+                try IncidentRoles.check(event, by: replica.gridId, on: incident, in: tree)
             }
-            // A target the county does not have would make the server refuse the whole outbox.
-            if let target = event.target, tree[target] == nil { throw AgentError.unknownNode(target) }
         default:
             guard let existing else { throw AgentError.noSuchRecord(key) }
             if existing.isDeleted { throw AgentError.removed(key) }
             let grid = existing.visibleValue(of: "gridId")?.stringValue ?? ""
             guard tree.isWithin(grid, subtreeOf: replica.gridId) else { throw AgentError.movedAway(key, grid: grid) }
-            if case .set(let fields) = payload, let target = fields["gridId"]?.stringValue {
-                try tree.checkPlacement(of: key.type, in: target, scopeRoot: replica.gridId)
+            if case .set(let fields) = payload {
+                if let target = fields["gridId"]?.stringValue {
+                    try tree.checkPlacement(of: key.type, in: target, scopeRoot: replica.gridId)
+                }
+                try checkHousehold(named: fields, of: key, replica: replica, tree: tree, db: db)
             }
         }
+    }
+
+    /// A resident's household must be one this laptop holds, in its area (the server checks the same).
+    private static func checkHousehold(
+        named fields: [String: FieldValue],
+        of key: RecordKey,
+        replica: ReplicaState,
+        tree: GridTree,
+        db: Database
+    ) throws {
+        guard key.type == .resident, let id = fields["householdId"]?.stringValue else { return }
+        let household = RecordKey(type: .household, id: id)
+        guard let state = try Self.state(db, household),
+            let grid = state.visibleValue(of: "gridId")?.stringValue,
+            tree.isWithin(grid, subtreeOf: replica.gridId)
+        else { throw AgentError.noSuchRecord(household) }
     }
 }

@@ -56,6 +56,12 @@ public struct InMemoryReplica: Sendable {
         if !pending.isEmpty { waiting[key] = pending }
     }
 
+    /// Takes a record from a snapshot as it stands, with the clock moved past everything it holds.
+    public mutating func install(_ record: RecordState) {
+        clock.advance(past: record.latestHLC)
+        records[record.key] = record
+    }
+
     /// Every record in key order, the form compared byte for byte across replicas.
     public var canonicalRecords: [RecordState] {
         records.keys.sorted().map { records[$0]! }

@@ -113,6 +113,17 @@ public struct RecordState: Hashable, Sendable, Codable {
         return max(values, events.last?.hlc ?? .zero)
     }
 
+    /// The newest HLC reading among the values and events `context` covers: what the author of an
+    /// operation with that context had seen, so its own reading must order after it.
+    public func latestHLC(seenBy context: VersionVector) -> HLCTimestamp {
+        var latest = HLCTimestamp.zero
+        for values in registers.values {
+            for value in values where value.hlc > latest && context.covers(value.dot) { latest = value.hlc }
+        }
+        for entry in events where entry.hlc > latest && context.covers(entry.dot) { latest = entry.hlc }
+        return latest
+    }
+
     /// True once a tombstone is the visible value of the record's `deleted` register.
     public var isDeleted: Bool { visibleValue(of: RecordSchema.deletedField) == .boolean(true) }
 

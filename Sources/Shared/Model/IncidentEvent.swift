@@ -78,7 +78,9 @@ public struct IncidentEvent: Hashable, Sendable, Codable {
         if action.needsNote && (note ?? "").trimmingWhitespace.isEmpty {
             throw .invalidValue(field: "note", reason: .required)
         }
-        if let note, note.count > 2000 { throw .invalidValue(field: "note", reason: .textLength(2000)) }
+        if let note, !note.isPlainText(maxLength: 2000) {
+            throw .invalidValue(field: "note", reason: .textLength(2000))
+        }
         if action == .close && satisfaction == nil { throw .invalidValue(field: "satisfaction", reason: .required) }
         if action == .register && registryNumber == nil {
             throw .invalidValue(field: "registryNumber", reason: .required)

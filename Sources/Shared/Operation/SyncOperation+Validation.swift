@@ -23,6 +23,10 @@ extension SyncOperation {
                 throw .invalid(LocalizedText("A set operation must change at least one field.", zh: "修改操作至少要修改一个字段。"))
             }
             try validateRegisters(fields, schema: schema)
+            // An incident's grid is where it happened; where it is handled moves with its events.
+            if type == .incident && fields["gridId"] != nil {
+                throw .invalidValue(field: "gridId", reason: .notWritable)
+            }
             for (name, value) in fields where value == .null && schema.fields[name]?.isRequired == true {
                 throw .invalidValue(field: name, reason: .required)
             }

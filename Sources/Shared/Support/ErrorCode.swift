@@ -21,6 +21,12 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case unauthorized = "unauthorized"
     /// An operation touches a record outside the agent's grid subtree.
     case outOfScope = "out_of_scope"
+    /// The agent's node may not take this incident step (the role table in protocol/README.md).
+    case notPermitted = "not_permitted"
+    /// The server has more exchanges in flight than it takes at once; retry after `Retry-After`.
+    case serverBusy = "server_busy"
+    /// This agent already has an exchange in flight; retry after `Retry-After`.
+    case tooManyRequests = "too_many_requests"
     /// The agent must take a fresh snapshot before syncing again.
     case resyncRequired = "resync_required"
     /// The client speaks a protocol version the server does not.

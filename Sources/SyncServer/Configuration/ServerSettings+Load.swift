@@ -48,7 +48,18 @@ extension ServerSettings {
         settings.maxBodyBytes = try integer(reader, "sync.maxBodyBytes", in: 1024...(1 << 30)) ?? settings.maxBodyBytes
         settings.maxInflatedBytes =
             try integer(reader, "sync.maxInflatedBytes", in: 1024...(1 << 31)) ?? settings.maxInflatedBytes
-        settings.pageSize = try integer(reader, "sync.pageSize", in: 1...100_000) ?? settings.pageSize
+        settings.maxBatchOperations =
+            try integer(reader, "sync.maxBatchOperations", in: 1...WireLimits.maxOperations)
+            ?? settings.maxBatchOperations
+        settings.maxConcurrentExchanges =
+            try integer(reader, "sync.maxConcurrentExchanges", in: 1...10_000) ?? settings.maxConcurrentExchanges
+        settings.idleTimeoutSeconds =
+            try integer(reader, "http.idleTimeoutSeconds", in: 1...86_400) ?? settings.idleTimeoutSeconds
+        settings.requestTimeoutSeconds =
+            try integer(reader, "http.requestTimeoutSeconds", in: 1...86_400) ?? settings.requestTimeoutSeconds
+        settings.maxConnections =
+            try integer(reader, "http.maxConnections", in: 1...1_000_000) ?? settings.maxConnections
+        settings.pageSize = try integer(reader, "sync.pageSize", in: 1...WireLimits.maxOperations) ?? settings.pageSize
         settings.snapshotPageSize =
             try integer(reader, "sync.snapshotPageSize", in: 1...100_000) ?? settings.snapshotPageSize
         settings.maxDriftSeconds =

@@ -14,12 +14,26 @@ struct ServerSettings: Sendable, Equatable {
     /// `tls.cert`, `tls.key`: PEM files; both or neither.
     var tlsCertificate: String?
     var tlsKey: String?
+    /// `http.idleTimeoutSeconds`: a connection with no request in progress is closed after this long.
+    var idleTimeoutSeconds = 60
+    /// `http.requestTimeoutSeconds`: the longest a request may take to arrive, from its first byte
+    /// until the server starts answering. A 512 kbit/s village link carries the largest body
+    /// allowed (`sync.maxBodyBytes`) in about 131 seconds.
+    var requestTimeoutSeconds = 300
+    /// `http.maxConnections`: connections served at once; more wait in the listen backlog.
+    var maxConnections = 512
     /// `log.level`: trace, debug, info, notice, warning, error or critical.
     var logLevel = "info"
     /// `sync.maxBodyBytes`: largest compressed request body.
     var maxBodyBytes = 8 << 20
     /// `sync.maxInflatedBytes`: largest request body once inflated.
-    var maxInflatedBytes = 64 << 20
+    var maxInflatedBytes = 32 << 20
+    /// `sync.maxBatchOperations`: the most operations one exchange may push (the agent sends 1,000).
+    var maxBatchOperations = 1000
+    /// `sync.maxConcurrentExchanges`: exchanges inflated, decoded and merged at once; up to four
+    /// times as many wait for a turn, and beyond that they get 503 with `Retry-After`. With the
+    /// body limits it bounds the memory requests hold (see README, "Limits").
+    var maxConcurrentExchanges = 16
     /// `sync.pageSize`: operations per pulled page.
     var pageSize = 1000
     /// `sync.snapshotPageSize`: records per snapshot page.

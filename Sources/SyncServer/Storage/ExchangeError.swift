@@ -73,6 +73,61 @@ struct ExchangeError: CodedError, Equatable {
         )
     }
 
+    static func alreadyExists(_ dot: Dot, _ record: RecordKey) -> ExchangeError {
+        ExchangeError(
+            code: .invalidValue,
+            message: LocalizedText(
+                "Operation \(dot) creates \(record), which already exists; change it with set instead.",
+                zh: "操作 \(dot) 试图新建已存在的记录 \(record)，请改用修改操作。"
+            ),
+            dots: [dot]
+        )
+    }
+
+    static func noHousehold(_ dot: Dot, _ id: String, agentGrid: String) -> ExchangeError {
+        ExchangeError(
+            code: .outOfScope,
+            message: LocalizedText(
+                "Operation \(dot) puts a resident in household \(id), which does not exist in grid \(agentGrid).",
+                zh: "操作 \(dot) 将居民登记到住户 \(id)，但网格 \(agentGrid) 内没有这个住户。"
+            ),
+            dots: [dot]
+        )
+    }
+
+    static func wrongNode(_ dot: Dot, agentGrid: String) -> ExchangeError {
+        ExchangeError(
+            code: .notPermitted,
+            message: LocalizedText(
+                "Operation \(dot) records an incident step for another node; an agent acts for its own grid \(agentGrid).",
+                zh: "操作 \(dot) 以其他单位的名义办理事件；终端只能以本网格 \(agentGrid) 的名义办理。"
+            ),
+            dots: [dot]
+        )
+    }
+
+    /// A replica's clock readings only rise, and each one orders after everything its author saw.
+    static func clockWentBack(_ dot: Dot) -> ExchangeError {
+        ExchangeError(
+            code: .invalidValue,
+            message: LocalizedText(
+                "Operation \(dot) is stamped earlier than what its author had already written or seen; a replica's clock only moves forward.",
+                zh: "操作 \(dot) 的时间戳早于其作者已写入或已见到的内容；副本的时钟只能向前。"
+            ),
+            dots: [dot]
+        )
+    }
+
+    static func tooManyOperations(_ count: Int, limit: Int) -> ExchangeError {
+        ExchangeError(
+            code: .payloadTooLarge,
+            message: LocalizedText(
+                "The batch holds \(count) operations and the server takes at most \(limit) at once; send the outbox in smaller batches.",
+                zh: "本批次有 \(count) 条操作，服务器每次最多接收 \(limit) 条，请分成较小的批次发送。"
+            )
+        )
+    }
+
     static func invalid(_ error: ModelError, dot: Dot) -> ExchangeError {
         ExchangeError(
             code: error.code,

@@ -19,6 +19,10 @@ struct MergeBatch {
     private var serverCounter: UInt64?
     private var serverClock = HybridLogicalClock()
     private(set) var acknowledgedThrough: UInt64
+    /// The agent's newest stored HLC reading; each of its operations must be stamped later.
+    private var lastHLC: HLCTimestamp = .zero
+    /// The grid tree as the incident role table asks about it, read on demand.
+    private let grids: StoredGridPlacement
     private(set) var stored = 0
     private(set) var registered = 0
     private var lastSeq: Int64 = 0
@@ -33,6 +37,9 @@ struct MergeBatch {
         var dirty = false
         /// Set when a write moved the record to another grid.
         var moved = false
+        /// Where the record stood before its first move in this batch, and that move's sequence
+        /// number: snapshots page by where records stood when they started (``recordMove``).
+        var movedFrom: (seq: Int64, scope: GridScope)?
         /// Nodes outside the record's subtree that an incident was sent to (``assign(_:to:)``).
         var assigned: [String] = []
     }
@@ -44,13 +51,17 @@ struct MergeBatch {
         self.now = now
         self.rules = rules
         self.cache = cache
-        acknowledgedThrough =
-            try agent.map {
-                try UInt64(
-                    Int64.fetchOne(db.cachedStatement(sql: Statements.acknowledged), arguments: [$0.replica.rawValue])
-                        ?? 0
-                )
-            } ?? 0
+        grids = StoredGridPlacement(db)
+        acknowledgedThrough = 0
+        if let agent,
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: Statements.acknowledged),
+                arguments: [agent.replica.rawValue]
+            )
+        {
+            acknowledgedThrough = UInt64(row[0] as Int64)
+            lastHLC = HLCTimestamp(wallMilliseconds: UInt64(row[1] as Int64), logical: UInt32(row[2] as Int64))
+        }
     }
 
     /// Stores one of the agent's operations: the next counter in line, in scope, causally ready.
@@ -65,15 +76,59 @@ struct MergeBatch {
         guard entry.state.readiness(of: operation) == .ready else {
             throw ExchangeError.missingDependency(operation.dot)
         }
+        // Its reading follows the agent's previous one and everything its context covers: a step
+        // backdated before a server event would otherwise fold before it.
+        guard operation.hlc > lastHLC, operation.hlc > entry.state.latestHLC(seenBy: operation.context) else {
+            throw ExchangeError.clockWentBack(operation.dot)
+        }
+        try checkWrite(operation, on: entry, by: agent)
         let isFirstReport = entry.state.clock.isEmpty && operation.type == .incident
         serverClock.advance(past: operation.hlc)
         try append(operation, to: &entry)
-        try followAssignment(of: &entry, by: operation)
+        try followAssignment(of: &entry)
         try followMove(of: &entry, by: operation, agent: agent)
         acknowledgedThrough = operation.dot.counter
+        lastHLC = operation.hlc
         stored += 1
         records[operation.record] = entry
         if isFirstReport { try register(operation.record) }
+    }
+
+    /// The rules that depend on the record as stored: records are created once, a resident's
+    /// household lies in the agent's scope, and an incident step belongs to the agent's node
+    /// (the role table, judged on the incident as the agent saw it).
+    private mutating func checkWrite(_ operation: SyncOperation, on entry: Entry, by agent: EnrolledAgent) throws {
+        switch operation.payload {
+        case .create(let fields), .log(let fields):
+            guard entry.state.clock.isEmpty else { throw ExchangeError.alreadyExists(operation.dot, operation.record) }
+            try checkHousehold(in: fields, of: operation, by: agent)
+        case .set(let fields):
+            try checkHousehold(in: fields, of: operation, by: agent)
+        case .event(let event):
+            guard let seen = IncidentState(record: entry.state, seenBy: operation.context) else { return }
+            do {
+                try IncidentRoles.check(event, by: agent.gridId, on: seen, in: grids)
+            } catch {
+                throw ExchangeError.invalid(error, dot: operation.dot)
+            }
+        default:
+            break
+        }
+    }
+
+    /// A resident's household must exist and lie in the agent's scope.
+    private mutating func checkHousehold(
+        in fields: [String: FieldValue],
+        of operation: SyncOperation,
+        by agent: EnrolledAgent
+    ) throws {
+        guard operation.type == .resident, let id = fields["householdId"]?.stringValue else { return }
+        let key = RecordKey(type: .household, id: id)
+        let household = try records[key] ?? loadExisting(key)
+        guard let household, !household.state.clock.isEmpty, household.scope.isVisible(to: agent) else {
+            throw ExchangeError.noHousehold(operation.dot, id, agentGrid: agent.gridId)
+        }
+        if records[key] == nil { records[key] = household }
     }
 
     /// When a write moves a record to another grid (a household moving house), its row follows:
@@ -95,6 +150,7 @@ struct MergeBatch {
         let previous = entry.scope
         entry.scope = target
         entry.moved = true
+        if entry.movedFrom == nil { entry.movedFrom = (lastSeq, previous) }
         let candidates = try Row.fetchAll(
             db,
             sql: "\(EnrolledAgent.selection) WHERE revokedAt IS NULL AND agent.resyncRequestedAt IS NULL"
@@ -140,7 +196,7 @@ struct MergeBatch {
             payload: payload
         )
         try append(operation, to: &entry)
-        try followAssignment(of: &entry, by: operation)
+        try followAssignment(of: &entry)
         records[record] = entry
         return operation
     }
@@ -165,7 +221,8 @@ struct MergeBatch {
         }
         if let agent {
             try db.cachedStatement(sql: Statements.progress).execute(arguments: [
-                Int64(acknowledgedThrough), Int64(now), cursor.map(Int64.init), agent.replica.rawValue,
+                Int64(acknowledgedThrough), Int64(lastHLC.wallMilliseconds), Int64(lastHLC.logical), Int64(now),
+                cursor.map(Int64.init), agent.replica.rawValue,
             ])
             if stored > 0 {
                 try Audit.record(
@@ -239,33 +296,44 @@ struct MergeBatch {
         }
     }
 
-    /// When an incident is dispatched or escalated to a node outside the subtree it started in (a
-    /// county department, a grid of another village), that node's agents must see it from now on:
-    /// the incident is assigned to the node, each later operation is filed for it too, and the
-    /// node's agents take a snapshot at their next sync to receive the incident's history.
-    private mutating func followAssignment(of entry: inout Entry, by operation: SyncOperation) throws {
-        guard case .event(let event) = operation.payload, event.action == .dispatch || event.action == .escalate,
-            let target = event.target, !entry.assigned.contains(target), !entry.scope.ancestors.contains(target),
-            IncidentState(record: entry.state)?.history.last(where: { $0.entry.dot == operation.dot })?.accepted == true
-        else { return }
-        guard let scope = try GridScope.fetch(db, gridId: target) else {
-            throw ExchangeError.unknownGrid(target, dot: operation.dot)
+    /// An incident is assigned to the node now holding it when that node lies outside the subtree
+    /// the incident started in (a county department, a grid of another village): agents enrolled
+    /// there see it, each later operation is filed for the node too, and the node's agents take a
+    /// snapshot at their next sync to receive the history. The assignment ends when the incident
+    /// leaves the node: the operation that moves it away is the last one filed for it.
+    private mutating func followAssignment(of entry: inout Entry) throws {
+        guard entry.state.type == .incident, let incident = IncidentState(record: entry.state) else { return }
+        let holder = incident.responsibleNode
+        for node in entry.assigned where node != holder {
+            try db.execute(
+                sql: "DELETE FROM assignment WHERE node = ? AND type = ? AND id = ?",
+                arguments: [node, entry.state.type.rawValue, entry.state.id]
+            )
         }
-        guard scope.ancestors.contains(where: { $0 != nil }) else { return }  // the county sees everything
+        entry.assigned.removeAll { $0 != holder }
+        guard !entry.assigned.contains(holder), !entry.scope.ancestors.contains(holder),
+            let scope = try GridScope.fetch(db, gridId: holder),
+            scope.ancestors.contains(where: { $0 != nil })  // the county sees everything
+        else { return }
         try db.execute(
             sql: "INSERT INTO assignment(node, type, id, since) VALUES (?, ?, ?, ?)",
-            arguments: [target, operation.type.rawValue, operation.id, Int64(now)]
+            arguments: [holder, entry.state.type.rawValue, entry.state.id, Int64(now)]
         )
-        try db.execute(sql: "INSERT INTO assignedOp(node, seq) VALUES (?, ?)", arguments: [target, lastSeq])
-        entry.assigned.append(target)
+        try db.execute(sql: "INSERT INTO assignedOp(node, seq) VALUES (?, ?)", arguments: [holder, lastSeq])
+        entry.assigned.append(holder)
         try db.execute(
             sql:
                 "UPDATE agent SET resyncRequestedAt = ?, resyncReason = ? WHERE gridId = ? AND revokedAt IS NULL AND resyncRequestedAt IS NULL",
-            arguments: [Int64(now), "incident \(operation.id) was sent to \(target)", target]
+            arguments: [Int64(now), "incident \(entry.state.id) was sent to \(holder)", holder]
         )
     }
 
     private func saveRecord(_ key: RecordKey, _ entry: Entry) throws {
+        if key.type == .incident {
+            // The deadline sweep's index: an incident is in it until it is closed or cancelled.
+            let open = IncidentState(record: entry.state)?.status.isOpen ?? true
+            try db.cachedStatement(sql: open ? Statements.markOpen : Statements.markClosed).execute(arguments: [key.id])
+        }
         let scope = entry.scope.recordColumns
         try db.cachedStatement(sql: Statements.saveRecord).execute(arguments: [
             key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3],
@@ -276,6 +344,13 @@ struct MergeBatch {
             try db.execute(
                 sql: "UPDATE record SET gridId = ?, g1 = ?, g2 = ?, g3 = ?, g4 = ? WHERE type = ? AND id = ?",
                 arguments: [entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], key.type.rawValue, key.id]
+            )
+        }
+        if let from = entry.movedFrom {
+            let old = from.scope.recordColumns
+            try db.execute(
+                sql: "INSERT INTO recordMove(seq, type, id, g1, g2, g3, g4) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [from.seq, key.type.rawValue, key.id, old[0], old[1], old[2], old[3]]
             )
         }
     }
@@ -344,7 +419,8 @@ struct MergeBatch {
 extension MergeBatch {
     /// The statements every agent batch runs, named so the ingest benchmark can time them alone.
     enum Statements {
-        static let acknowledged = "SELECT acknowledgedThrough FROM agent WHERE replica = ?"
+        static let acknowledged =
+            "SELECT acknowledgedThrough, lastHlcMilliseconds, lastHlcLogical FROM agent WHERE replica = ?"
         static let loadRecord = "SELECT seq, gridId, g1, g2, g3, g4, state FROM record WHERE type = ? AND id = ?"
         static let appendOperation =
             "INSERT INTO oplog(replica, counter, g1, g2, g3, g4, body, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -352,7 +428,11 @@ extension MergeBatch {
             INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq
             """
-        static let progress =
-            "UPDATE agent SET acknowledgedThrough = ?, lastSyncAt = ?, cursor = COALESCE(?, cursor) WHERE replica = ?"
+        static let markOpen = "INSERT OR IGNORE INTO openIncident(id) VALUES (?)"
+        static let markClosed = "DELETE FROM openIncident WHERE id = ?"
+        static let progress = """
+            UPDATE agent SET acknowledgedThrough = ?, lastHlcMilliseconds = ?, lastHlcLogical = ?, lastSyncAt = ?,
+                cursor = COALESCE(?, cursor) WHERE replica = ?
+            """
     }
 }

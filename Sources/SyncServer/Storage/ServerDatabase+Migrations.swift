@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import Shared
 
 extension ServerDatabase {
     /// Named, append-only migrations: a released migration is never edited, only followed by a new one.
@@ -129,6 +131,42 @@ extension ServerDatabase {
 
                     -- The escalation sweep reads every incident; they are few among the records.
                     CREATE INDEX record_incident ON record(id) WHERE type = 'incident';
+                    """
+            )
+        }
+        migrator.registerMigration("2026-12-01 each agent's newest clock reading") { db in
+            // A replica's readings only rise: an operation stamped before the agent's previous one
+            // is refused, so a laptop cannot slip a step in before one the county has seen.
+            try db.execute(
+                sql: """
+                    ALTER TABLE agent ADD COLUMN lastHlcMilliseconds INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE agent ADD COLUMN lastHlcLogical INTEGER NOT NULL DEFAULT 0;
+                    """
+            )
+        }
+        migrator.registerMigration("2026-12-01 open incidents") { db in
+            // The deadline sweep reads only these, not every incident the county ever had.
+            try db.execute(sql: "CREATE TABLE openIncident (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID")
+            for state in try Data.fetchAll(db, sql: "SELECT state FROM record WHERE type = 'incident'") {
+                let record = try CanonicalJSON.decode(RecordState.self, from: state)
+                if IncidentState(record: record)?.status.isOpen ?? true {
+                    try db.execute(sql: "INSERT INTO openIncident(id) VALUES (?)", arguments: [record.id])
+                }
+            }
+        }
+        migrator.registerMigration("2026-12-01 record moves") { db in
+            // Where each record stood before a move, by the move's sequence number: a snapshot
+            // pages through records where they stood when it began, so a record moving during a
+            // snapshot arrives exactly once. Moves are rare; the rows are kept.
+            try db.execute(
+                sql: """
+                    CREATE TABLE recordMove (
+                        seq INTEGER PRIMARY KEY NOT NULL,
+                        type TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        g1 TEXT NOT NULL, g2 TEXT NOT NULL, g3 TEXT NOT NULL, g4 TEXT NOT NULL
+                    );
+                    CREATE INDEX recordMove_record ON recordMove(type, id, seq);
                     """
             )
         }

@@ -14,8 +14,12 @@ extension ServerDatabase {
     ///
     /// An indexed range read on (scope column, seq): its cost grows with what changed since the
     /// cursor in the agent's subtree, never with the size of the county.
+    ///
+    /// - Throws: ``ExchangeError/resyncRequired(reason:)`` when compaction has dropped operations after
+    ///   `cursor`; the floor is read in the same transaction as the page, so none can slip between.
     func pull(for agent: EnrolledAgent, after cursor: UInt64, limit: Int) async throws -> PulledPage {
         try await writer.read { db in
+            try Self.requireUncompacted(cursor, db)
             let scopeFilter = agent.scopeColumn.map { "\($0) = ? AND " } ?? ""
             var arguments: StatementArguments = agent.scopeColumn == nil ? [] : [agent.gridId]
             arguments += [Int64(cursor), agent.replica.rawValue, limit + 1]
@@ -77,7 +81,11 @@ extension ServerDatabase {
     /// it never took one, or its cursor is older than the compacted operation log.
     func requireNoResync(for agent: EnrolledAgent, cursor: UInt64) async throws {
         if agent.resyncRequestedAt != nil { throw ExchangeError.resyncRequired(reason: agent.resyncReason) }
-        let floor = try await writer.read { try Self.oplogFloor($0) }
+        try await writer.read { try Self.requireUncompacted(cursor, $0) }
+    }
+
+    private static func requireUncompacted(_ cursor: UInt64, _ db: Database) throws {
+        let floor = try oplogFloor(db)
         if cursor < floor {
             throw ExchangeError.resyncRequired(reason: "the operation log before \(floor) was compacted")
         }

@@ -68,8 +68,12 @@ extension ServerDatabase {
         for operation in operations {
             guard operation.dot.replica == agent.replica else { throw ExchangeError.notAuthor(operation.dot) }
             do { try operation.validate() } catch { throw ExchangeError.invalid(error, dot: operation.dot) }
-            if case .event(let event) = operation.payload, event.action == .register {
-                throw ExchangeError.serverOnly(operation.dot)
+            if case .event(let event) = operation.payload {
+                if event.action == .register { throw ExchangeError.serverOnly(operation.dot) }
+                // An agent acts for the node it is enrolled at, and nobody else.
+                guard event.node == agent.gridId else {
+                    throw ExchangeError.wrongNode(operation.dot, agentGrid: agent.gridId)
+                }
             }
             do { try clock.checkDrift(of: operation.hlc, now: now) } catch { drifted.append(operation.dot) }
         }

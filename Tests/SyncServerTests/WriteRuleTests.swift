@@ -1,0 +1,187 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Shared
+import Testing
+
+@testable import SyncServer
+
+/// Scope holds on every write path, and a replica's clock only moves forward: each refusal is
+/// answered with its status and code and leaves the store as it was.
+@Suite struct WriteRuleTests {
+    /// A `create` re-sent for an existing household, with a grid in another township, would
+    /// move it out of the sender's scope; records are created once.
+    @Test func aCreateForAnExistingRecordIsRefused() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            let household = agent.addHousehold()
+            try await client.sync(&agent)
+            agent.write(
+                .create(["gridId": .string("c-1-2-1-1"), "address": .string("二村1号"), "headName": .string("包测试")]),
+                to: household
+            )
+            let error = try await client.expectRefusal(
+                .invalidValue,
+                .unprocessableContent,
+                for: agent,
+                fixture: fixture
+            )
+            #expect(error?.message.contains("already exists") == true)
+            #expect(try fixture.storedRecord(household)?.visibleValue(of: "gridId") == .string("c-1-1-1-1"))
+        }
+    }
+
+    @Test func aWorkLogIsWrittenOnce() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            let log = RecordKey(type: .workLog, id: RecordID.make(nowMilliseconds: fixture.clock.now))
+            let fields: [String: FieldValue] = [
+                "gridId": .string("c-1-1-1-1"), "date": .string("2026-11-29"), "text": .string("走访5户"),
+            ]
+            agent.write(.log(fields), to: log)
+            try await client.sync(&agent)
+            agent.write(.log(fields.merging(["text": .string("改写")]) { $1 }), to: log)
+            try await client.expectRefusal(.invalidValue, .unprocessableContent, for: agent, fixture: fixture)
+        }
+    }
+
+    /// A resident's household must exist, and in the sender's scope, when the resident is
+    /// created and whenever `householdId` is set.
+    @Test func aResidentsHouseholdMustExistInTheSendersScope() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var other = try fixture.enroll(grid: "c-1-2-1-1")
+            let theirs = other.addHousehold()
+            try await client.sync(&other)
+            let mine = agent.addHousehold()
+            agent.addResident(["householdId": .string(mine.id)])
+            try await client.sync(&agent)
+
+            var missing = agent
+            missing.addResident(["householdId": .string(RecordID.make(nowMilliseconds: 1))])
+            try await client.expectRefusal(.outOfScope, .forbidden, for: missing, fixture: fixture)
+            var foreign = agent
+            foreign.addResident(["householdId": .string(theirs.id)])
+            try await client.expectRefusal(.outOfScope, .forbidden, for: foreign, fixture: fixture)
+            var moved = agent
+            let resident = moved.addResident()
+            moved.write(.set(["householdId": .string(theirs.id)]), to: resident)
+            try await client.expectRefusal(.outOfScope, .forbidden, for: moved, fixture: fixture)
+        }
+    }
+
+    /// An incident's grid is where it happened: it is written once, with the report.
+    @Test func anIncidentsGridCannotBeRewritten() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var agent = try fixture.enroll(grid: "c-1-1")
+            let incident = agent.reportIncident(in: "c-1-1-1-1")
+            try await client.sync(&agent)
+            agent.write(.set(["gridId": .string("c-1-1-1-2")]), to: incident)
+            let error = try await client.expectRefusal(
+                .invalidValue,
+                .unprocessableContent,
+                for: agent,
+                fixture: fixture
+            )
+            #expect(error?.dots?.count == 1)
+        }
+    }
+
+    /// A replica's readings strictly increase: one stamped before the same agent's last stored
+    /// operation is refused, and so is one stamped before a step its context says it saw (a step
+    /// slipped in before the county's registration).
+    @Test func anOperationStampedBeforeWhatItsAuthorWroteOrSawIsRefused() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            let household = agent.addHousehold()
+            let incident = agent.reportIncident()
+            try await client.sync(&agent)
+            let stored = try #require(try fixture.storedRecord(incident))
+            let register = try #require(stored.events.first { $0.event.action == .register })
+
+            func operation(
+                _ payload: SyncOperation.Payload,
+                on key: RecordKey,
+                hlc: HLCTimestamp,
+                context: VersionVector
+            )
+                -> SyncRequest
+            {
+                let forged = SyncOperation(
+                    dot: Dot(replica: agent.id, counter: 3),
+                    context: context,
+                    hlc: hlc,
+                    type: key.type,
+                    id: key.id,
+                    payload: payload
+                )
+                return SyncRequest(batchId: "forged", cursor: agent.cursor, operations: [forged])
+            }
+            let householdClock = try #require(try fixture.storedRecord(household)).clock
+            let earlier = operation(
+                .set(["note": .string("回到过去")]),
+                on: household,
+                hlc: HLCTimestamp(wallMilliseconds: 1),
+                context: householdClock
+            )
+            let refused = try await client.expectRefusal(
+                .invalidValue,
+                .unprocessableContent,
+                token: agent.token,
+                body: Wire.gzipJSON(earlier),
+                fixture: fixture
+            )
+            #expect(refused?.message.contains("stamped earlier") == true)
+            let backdated = operation(
+                .event(IncidentEvent(action: .selfClose, node: "c-1-1-1-1")),
+                on: incident,
+                hlc: HLCTimestamp(wallMilliseconds: register.hlc.wallMilliseconds, logical: register.hlc.logical),
+                context: stored.clock
+            )
+            let slipped = try await client.expectRefusal(
+                .invalidValue,
+                .unprocessableContent,
+                token: agent.token,
+                body: Wire.gzipJSON(backdated),
+                fixture: fixture
+            )
+            #expect(slipped?.message.contains("stamped earlier") == true)
+        }
+    }
+
+    @Test func anIncidentStepForAnotherNodeIsNotPermitted() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            let incident = agent.reportIncident()
+            try await client.sync(&agent)
+            agent.write(.event(IncidentEvent(action: .approveExtension, node: "c-1", days: 30)), to: incident)
+            try await client.expectRefusal(.notPermitted, .forbidden, for: agent, fixture: fixture)
+        }
+    }
+
+    /// One batch may not hold the single writer: past `sync.maxBatchOperations` it is refused whole.
+    @Test func aBatchOverTheOperationLimitIsPayloadTooLarge() async throws {
+        let fixture = try ServerFixture { $0.maxBatchOperations = 5 }
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            for _ in 0..<6 { agent.addHousehold() }
+            let error = try await client.expectRefusal(.payloadTooLarge, .contentTooLarge, for: agent, fixture: fixture)
+            #expect(error?.message.contains("at most 5") == true)
+            agent.outbox.removeLast()
+            #expect(try await client.sync(&agent).acknowledgedThrough == 5)
+        }
+    }
+}
