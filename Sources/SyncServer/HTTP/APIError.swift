@@ -5,6 +5,8 @@ import Shared
 /// An error answer: an HTTP status and an ``ErrorBody`` with a stable code and one sentence in each language.
 struct APIError: HTTPResponseError {
     let body: ErrorBody
+    /// Seconds the client should wait before trying again, sent as `Retry-After`.
+    var retryAfter: Int?
 
     init(_ error: some CodedError, dots: [Dot]? = nil) {
         body = ErrorBody(error, dots: dots)
@@ -27,7 +29,9 @@ struct APIError: HTTPResponseError {
         case .invalidValue, .clockDrift: .unprocessableContent
         case .payloadTooLarge: .contentTooLarge
         case .unauthorized: .unauthorized
-        case .outOfScope: .forbidden
+        case .outOfScope, .notPermitted: .forbidden
+        case .serverBusy: .serviceUnavailable
+        case .tooManyRequests: .tooManyRequests
         case .resyncRequired: .conflict
         case .notFound: .notFound
         case .internalError: .internalServerError
@@ -37,6 +41,7 @@ struct APIError: HTTPResponseError {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = WireBody.json(try CanonicalJSON.encode(body), for: request)
         response.status = status
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }
 
@@ -47,6 +52,30 @@ struct APIError: HTTPResponseError {
             zh: "请求内容超过服务器允许的大小，请分成较小的批次发送。"
         )
     )
+
+    static func busy(retryAfter: Int) -> APIError {
+        var error = APIError(
+            code: .serverBusy,
+            LocalizedText(
+                "The county server is busy with other laptops; this one will try again in a moment.",
+                zh: "县级服务器正忙于其他终端的同步，本机稍后会自动重试。"
+            )
+        )
+        error.retryAfter = retryAfter
+        return error
+    }
+
+    static func agentBusy(retryAfter: Int) -> APIError {
+        var error = APIError(
+            code: .tooManyRequests,
+            LocalizedText(
+                "This laptop already has a sync in progress on the server; it will try again in a moment.",
+                zh: "本机已有一次同步正在服务器上处理，稍后会自动重试。"
+            )
+        )
+        error.retryAfter = retryAfter
+        return error
+    }
 
     static func malformedBody(_ detail: String) -> APIError {
         APIError(

@@ -59,7 +59,8 @@ func buildApplication(
     )
     let configuration = ApplicationConfiguration(
         address: .hostname(settings.host, port: settings.port),
-        serverName: "GridSync"
+        serverName: "GridSync",
+        availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections, logger: logger)
     )
     return Application(
         router: router,
@@ -71,12 +72,21 @@ func buildApplication(
     )
 }
 
-/// Plain HTTP/1.1, or HTTPS when a certificate and key are configured.
+/// HTTP/1.1 with the idle and request timeouts, or HTTPS when a certificate and key are configured.
 private func httpServer(_ settings: ServerSettings) throws -> HTTPServerBuilder {
-    guard let certificate = settings.tlsCertificate, let key = settings.tlsKey else { return .http1() }
+    let http1 = HTTPServerBuilder { responder in
+        DeadlineHTTP1Channel(
+            base: HTTP1Channel(
+                responder: responder,
+                configuration: HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)))
+            ),
+            requestTimeout: .seconds(Int64(settings.requestTimeoutSeconds))
+        )
+    }
+    guard let certificate = settings.tlsCertificate, let key = settings.tlsKey else { return http1 }
     let tls = TLSConfiguration.makeServerConfiguration(
         certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
         privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
     )
-    return try .tls(.http1(), tlsConfiguration: tls)
+    return try .tls(http1, tlsConfiguration: tls)
 }

@@ -22,7 +22,7 @@ struct ObservingMiddleware: RouterMiddleware {
             metrics.countError(error.body.code)
             context.logger.notice(
                 "request refused",
-                metadata: ["sync.error.code": "\(error.body.code.rawValue)", "http.path": "\(request.uri.path)"]
+                metadata: ["sync.error.code": "\(error.body.code.rawValue)", "http.path": .untrusted(request.uri.path)]
             )
             throw error
         } catch let error as any HTTPResponseError {
@@ -32,7 +32,7 @@ struct ObservingMiddleware: RouterMiddleware {
             // The type only: a message could carry a record's contents.
             context.logger.error(
                 "request failed",
-                metadata: ["sync.error.type": "\(type(of: error))", "http.path": "\(request.uri.path)"]
+                metadata: ["sync.error.type": "\(type(of: error))", "http.path": .untrusted(request.uri.path)]
             )
             throw APIError(
                 code: .internalError,

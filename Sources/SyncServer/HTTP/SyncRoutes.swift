@@ -11,6 +11,21 @@ struct SyncRoutes: Sendable {
     let metrics: ServerMetrics
     /// The server's time in milliseconds since 1970; injected so tests can move it.
     let now: @Sendable () -> UInt64
+    /// How many exchanges run at once, one per agent.
+    let gate: ExchangeGate
+
+    init(
+        database: ServerDatabase,
+        settings: ServerSettings,
+        metrics: ServerMetrics,
+        now: @escaping @Sendable () -> UInt64
+    ) {
+        self.database = database
+        self.settings = settings
+        self.metrics = metrics
+        self.now = now
+        gate = ExchangeGate(capacity: settings.maxConcurrentExchanges, queueLimit: 4 * settings.maxConcurrentExchanges)
+    }
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/enroll") { request, context in try await enroll(request, context) }
@@ -37,9 +52,24 @@ struct SyncRoutes: Sendable {
     /// Push and pull in one round trip (protocol/README.md, "The sync exchange").
     func sync(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let agent = try await authenticate(request)
-        let exchange = try await WireBody.decode(SyncRequest.self, from: request, settings: settings)
+        let body = try await WireBody.collect(request, settings: settings)
+        return try await gate.admit(agent.replica) { try await exchange(body, for: agent, request, context) }
+    }
+
+    private func exchange(
+        _ body: ByteBuffer,
+        for agent: EnrolledAgent,
+        _ request: Request,
+        _ context: BasicRequestContext
+    ) async throws -> Response {
+        let exchange = try WireBody.decode(SyncRequest.self, from: body, of: request, settings: settings)
         guard exchange.protocolVersion == ProtocolVersion.current else {
             throw APIError(ExchangeError.unsupportedVersion(exchange.protocolVersion))
+        }
+        guard exchange.operations.count <= settings.maxBatchOperations else {
+            throw APIError(
+                ExchangeError.tooManyOperations(exchange.operations.count, limit: settings.maxBatchOperations)
+            )
         }
         try await run { try await database.requireNoResync(for: agent, cursor: exchange.cursor) }
         let time = now()
@@ -53,14 +83,16 @@ struct SyncRoutes: Sendable {
                 rules: settings.exchangeRules
             )
         }
-        let page = try await database.pull(for: agent, after: exchange.cursor, limit: settings.pageSize)
+        let page = try await run {
+            try await database.pull(for: agent, after: exchange.cursor, limit: settings.pageSize)
+        }
         metrics.exchanges.increment()
         metrics.operationsMerged.increment(by: Int64(outcome.stored + outcome.registered))
         metrics.conflictsOpened.increment(by: Int64(outcome.conflictsOpened))
         context.logger.info(
             "sync exchange",
             metadata: [
-                "sync.agent.replica": "\(agent.replica.rawValue)", "sync.batch.id": "\(exchange.batchId)",
+                "sync.agent.replica": "\(agent.replica.rawValue)", "sync.batch.id": .untrusted(exchange.batchId),
                 "sync.ops.received": "\(exchange.operations.count)", "sync.ops.stored": "\(outcome.stored)",
                 "sync.ops.pulled": "\(page.operations.count)", "sync.conflicts.opened": "\(outcome.conflictsOpened)",
                 "sync.cursor": "\(page.cursor)",

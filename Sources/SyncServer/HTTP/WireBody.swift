@@ -5,23 +5,28 @@ import Shared
 
 /// Reading and writing sync bodies: JSON, gzip-compressed, within the size limits.
 enum WireBody {
-    /// Collects, inflates and decodes a request body, mapping every failure to an ``APIError``.
-    ///
-    /// The compressed body may not exceed `maxBodyBytes` and the inflated JSON may not exceed
-    /// `maxInflatedBytes`; a gzip bomb is stopped as soon as it passes the limit.
-    static func decode<Body: Decodable>(
-        _ type: Body.Type,
-        from request: Request,
-        settings: ServerSettings
-    ) async throws -> Body {
-        let buffer: ByteBuffer
+    /// Collects a request body of at most `maxBodyBytes`, as it arrives (compressed or not).
+    static func collect(_ request: Request, settings: ServerSettings) async throws -> ByteBuffer {
         do {
-            buffer = try await request.body.collect(upTo: settings.maxBodyBytes)
+            return try await request.body.collect(upTo: settings.maxBodyBytes)
         } catch is NIOTooManyBytesError {
             throw APIError.payloadTooLarge
         }
+    }
+
+    /// Inflates and decodes a collected body, mapping every failure to an ``APIError``.
+    ///
+    /// The inflated JSON may not exceed `maxInflatedBytes`; a gzip bomb is stopped as soon as it
+    /// passes the limit. A body marked with an encoding other than gzip is refused, not guessed at.
+    static func decode<Body: Decodable>(
+        _ type: Body.Type,
+        from buffer: ByteBuffer,
+        of request: Request,
+        settings: ServerSettings
+    ) throws -> Body {
         var data = Data(buffer.readableBytesView)
-        if request.headers[.contentEncoding]?.lowercased() == "gzip" {
+        switch request.headers[.contentEncoding]?.lowercased() {
+        case "gzip":
             do {
                 data = try Gzip.decompress(data, limit: settings.maxInflatedBytes)
             } catch .tooLarge {
@@ -31,8 +36,10 @@ enum WireBody {
             } catch {
                 throw APIError.malformedBody("not gzip")
             }
-        } else if data.count > settings.maxInflatedBytes {
-            throw APIError.payloadTooLarge
+        case nil, "identity":
+            if data.count > settings.maxInflatedBytes { throw APIError.payloadTooLarge }
+        default:
+            throw APIError.malformedBody("Content-Encoding must be gzip")
         }
         do {
             return try CanonicalJSON.decode(type, from: data)
