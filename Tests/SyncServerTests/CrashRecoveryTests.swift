@@ -170,51 +170,21 @@ private final class CrashScenario {
 
     /// Imports the test county and enrolls the agents with the real binary, as an operator would.
     private func setUp() throws -> [CrashAgent] {
-        let csv = folder.appendingPathComponent("grids.csv")
-        let lines = TestCounty.nodes.map { node in
-            "\(node.id),\(node.parentID ?? ""),\(node.level.rawValue),\(node.name),\(node.kind.rawValue)"
-        }
-        try (["id,parent_id,level,name,kind"] + lines).joined(separator: "\n").write(
-            to: csv,
-            atomically: true,
-            encoding: .utf8
-        )
-        let imported = try BuiltBinary.syncServer.run(
-            ["grids", "import", csv.path, "--data-dir", data],
-            scratch: folder
-        )
-        try #require(imported.status == 0, "grids import failed: \(imported.stderr)")
-
+        try LiveDaemon.importTestCounty(data: data, scratch: folder)
         var agents: [CrashAgent] = []
         for (index, grid) in Self.agentGrids.enumerated() {
-            let enrolled = try BuiltBinary.syncServer.run(
-                ["agents", "enroll", "--data-dir", data, "--grid", grid],
-                scratch: folder
-            )
-            try #require(enrolled.status == 0, "agents enroll failed: \(enrolled.stderr)")
-            let token = enrolled.lastLine.trimmingCharacters(in: .whitespaces)
-            try #require(!token.isEmpty && !token.contains(" "), "no token on the last line of: \(enrolled.stdout)")
-            let replica = try #require(
-                Self.enrolledReplica(in: enrolled.stdout),
-                "no replica id in: \(enrolled.stdout)"
-            )
-            try #require(replica == UInt32(index + 1), "agents are numbered in enrollment order")
+            let (replica, token) = try LiveDaemon.enroll(grid: grid, data: data, scratch: folder)
+            try #require(replica == ReplicaID(UInt32(index + 1)), "agents are numbered in enrollment order")
             agents.append(
                 CrashAgent(
-                    replica: ReplicaID(replica),
+                    replica: replica,
                     token: token,
                     grid: grid,
-                    seed: seed &+ UInt64(replica) &* 0x9E37_79B9
+                    seed: seed &+ UInt64(replica.rawValue) &* 0x9E37_79B9
                 )
             )
         }
         return agents
-    }
-
-    /// The replica id in "Enrolled agent 3 (…) at grid …".
-    static func enrolledReplica(in stdout: String) -> UInt32? {
-        guard let range = stdout.range(of: "Enrolled agent ") else { return nil }
-        return UInt32(stdout[range.upperBound...].prefix { $0.isNumber })
     }
 
     /// A new agent's snapshot is pending; until it takes one, sync answers `409 resync_required`.
