@@ -16,4 +16,9 @@ print("protocol/openapi.yaml is valid OpenAPI " + spec["openapi"])
 PY
 
 swift build --build-tests
-swift test --skip-build
+# The CPU-bound property tests run on their own afterwards: in the same run they hold both cores'
+# worth of Swift's cooperative threads for a minute and starve the suites that wait on real
+# servers and processes under a time limit.
+properties="ConvergencePropertyTests|HostileExchangePropertyTests"
+swift test --skip-build --skip "$properties"
+swift test --skip-build --filter "$properties"

@@ -21,6 +21,8 @@ struct TransportSettings: Sendable {
 struct HTTPResponse: Sendable {
     let status: Int
     let contentEncoding: String?
+    /// The seconds a busy server asked the agent to wait (`Retry-After` on 429 and 503).
+    var retryAfterSeconds: Int? = nil
     let body: Data
 }
 
@@ -97,7 +99,12 @@ final class CurlTransport {
         }
         var status = 0
         gs_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, contentEncoding: sink.contentEncoding, body: sink.body)
+        return HTTPResponse(
+            status: status,
+            contentEncoding: sink.contentEncoding,
+            retryAfterSeconds: sink.retryAfterSeconds,
+            body: sink.body
+        )
     }
 }
 
@@ -105,6 +112,7 @@ final class CurlTransport {
 private final class ResponseSink {
     var body = Data()
     var contentEncoding: String?
+    var retryAfterSeconds: Int?
     var overLimit = false
     let limit: Int
 
@@ -123,12 +131,16 @@ private final class ResponseSink {
         guard let data else { return count }
         let line = String(decoding: UnsafeRawBufferPointer(start: data, count: count), as: UTF8.self)
         if line.hasPrefix("HTTP/") {
-            contentEncoding = nil  // a new answer (after a redirect or 100 Continue) starts over
-        } else if let colon = line.firstIndex(of: ":"),
-            line[..<colon].lowercased() == "content-encoding"
-        {
-            contentEncoding = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-                .lowercased()
+            // A new answer (after a redirect or 100 Continue) starts over.
+            contentEncoding = nil
+            retryAfterSeconds = nil
+        } else if let colon = line.firstIndex(of: ":") {
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            switch line[..<colon].lowercased() {
+            case "content-encoding": contentEncoding = value.lowercased()
+            case "retry-after": retryAfterSeconds = Int(value.prefix(6))  // seconds; a date form is ignored
+            default: break
+            }
         }
         return count
     }

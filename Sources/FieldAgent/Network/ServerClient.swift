@@ -53,6 +53,7 @@ final class ServerClient {
         var attempt = 1
         while true {
             let failure: TransportError
+            var asked: Int?
             do {
                 requests += 1
                 let response = try transport.perform(method, baseURL + path, headers: headers, body: sent)
@@ -61,6 +62,7 @@ final class ServerClient {
                 let refusal = ServerRefusal(status: response.status, body: data)
                 guard refusal.isRetryable else { throw refusal }
                 failure = TransportError(kind: .other, detail: "HTTP \(response.status) \(refusal.body.code.rawValue)")
+                asked = response.retryAfterSeconds
             } catch let error as TransportError {
                 guard error.isRetryable else { throw error }
                 failure = error
@@ -68,7 +70,9 @@ final class ServerClient {
             guard attempt < retry.attempts else { throw failure }
             attempt += 1
             onRetry(attempt, failure)
-            Thread.sleep(forTimeInterval: retry.delay(beforeAttempt: attempt))
+            // A busy server says how long to wait; never less than the backoff, never past its ceiling.
+            let wait = max(retry.delay(beforeAttempt: attempt), min(Double(asked ?? 0), retry.maxDelay))
+            Thread.sleep(forTimeInterval: wait)
         }
     }
 
