@@ -299,6 +299,23 @@ import Testing
         }
     }
 
+    /// A county that takes fewer operations per exchange than the agent sends (here 5) does not
+    /// wedge its laptops: a batch refused as too large is halved until it fits, and everything
+    /// goes up in one `sync`.
+    @Test(.timeLimit(.minutes(1)))
+    func anOutboxLargerThanTheServersBatchLimitGoesUpInSmallerBatches() async throws {
+        try await LiveCounty.with(serverEnvironment: ["SYNC_SERVER_SYNC_MAX_BATCH_OPERATIONS": "5"]) { county in
+            let agent = try county.enroll(grid: "c-1-1-1-1")
+            for index in 0..<12 {
+                try agent.addHousehold(grid: "c-1-1-1-1", address: "一组\(index)号", head: "包\(index)")
+            }
+            let summary = try agent.sync()
+            #expect(summary.pushed == 12)
+            #expect(try agent.status().pendingOperations == 0)
+            #expect(try county.serverRecords().count == 12)
+        }
+    }
+
     /// The credential lets anyone holding it write to the county's records: only the worker reads it.
     @Test(.timeLimit(.minutes(1)))
     func theReplicaAndItsCredentialAreTheWorkersAlone() async throws {

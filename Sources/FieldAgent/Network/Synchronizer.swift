@@ -49,9 +49,12 @@ struct Synchronizer {
 
     private func exchangeUntilDone(_ summary: inout SyncSummary) throws {
         var resyncs = 0
+        // A county may take fewer operations per exchange than the agent sends (its
+        // `sync.maxBatchOperations`, or a body limit): a batch refused as too large is halved.
+        var limit = Self.batchLimit
         while true {
             let replica = try database.replicaState()
-            let operations = try database.outbox(limit: Self.batchLimit)
+            let operations = try database.outbox(limit: limit)
             let request = SyncRequest(
                 batchId:
                     "\(replica.replica.rawValue)-\(operations.last?.dot.counter ?? replica.acknowledged)-\(replica.cursor)",
@@ -61,6 +64,9 @@ struct Synchronizer {
             let response: SyncResponse
             do {
                 response = try client.exchange(request)
+            } catch let refusal as ServerRefusal where refusal.code == .payloadTooLarge && operations.count > 1 {
+                limit = operations.count / 2
+                continue
             } catch let refusal as ServerRefusal where refusal.code == .resyncRequired {
                 // The server asks for a fresh snapshot (an operator, compaction, a record moving in).
                 resyncs += 1
@@ -80,7 +86,7 @@ struct Synchronizer {
                 done: nil,
                 total: nil
             )
-            if !response.hasMore && operations.count < Self.batchLimit { break }
+            if !response.hasMore && operations.count < limit { break }
         }
     }
 

@@ -58,8 +58,11 @@ final class LiveCounty {
 
     /// Runs `body` against a fresh county, then stops the daemon (SIGTERM, expecting a clean exit)
     /// and removes the folder, also when `body` throws.
-    static func with(_ body: (LiveCounty) async throws -> Void) async throws {
-        let county = try await start()
+    static func with(
+        serverEnvironment: [String: String] = [:],
+        _ body: (LiveCounty) async throws -> Void
+    ) async throws {
+        let county = try await start(serverEnvironment: serverEnvironment)
         do {
             try await body(county)
         } catch {
@@ -70,7 +73,7 @@ final class LiveCounty {
     }
 
     /// Imports the grid tree and starts `sync-server serve` on a free port, answering `/health`.
-    static func start() async throws -> LiveCounty {
+    static func start(serverEnvironment: [String: String] = [:]) async throws -> LiveCounty {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("gridsync-e2e-\(UUID().uuidString.lowercased())")
         let data = folder.appendingPathComponent("server")
@@ -89,6 +92,7 @@ final class LiveCounty {
                 dataDirectory: data.path,
                 logs: folder,
                 generation: 1,
+                environment: serverEnvironment,
                 health: { port in (try? LoopbackHTTP.get(port: port, path: "/health", timeoutSeconds: 1))?.status == 200
                 }
             )
