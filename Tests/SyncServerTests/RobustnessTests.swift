@@ -46,6 +46,31 @@ import Testing
         return Data(json.replacingOccurrences(of: target, with: replacement).utf8)
     }
 
+    /// A case that sends `request` (the agent's own by default) with the text `target` of its
+    /// JSON replaced by `replacement`.
+    static func rewriting(
+        _ name: String,
+        _ status: Int,
+        _ code: ErrorCode,
+        _ target: @escaping @Sendable (TestAgent) -> String,
+        _ replacement: String,
+        request: @escaping @Sendable (TestAgent) -> SyncRequest = { $0.request() }
+    ) -> Case {
+        Case(name: name, status: status, code: code) { daemon, agent in
+            try await daemon.sync(rewritten(request(agent), target(agent), replacement), token: agent.token)
+        }
+    }
+
+    /// A forged note on the agent's household, stamped at `hlc` milliseconds when given.
+    static func note(_ agent: TestAgent, hlc milliseconds: UInt64? = nil) -> SyncRequest {
+        forged(
+            agent,
+            household(agent),
+            .set(["note": .string("x")]),
+            hlc: milliseconds.map { HLCTimestamp(wallMilliseconds: $0) }
+        )
+    }
+
     static func household(_ agent: TestAgent) -> RecordKey {
         agent.replica.records.keys.first { $0.type == .household }!
     }
@@ -57,90 +82,71 @@ import Testing
     static var cases: [Case] {
         [
             // Numbers at and past their bounds.
-            Case(name: "cursor above 2^63 - 1", status: 422, code: .invalidValue) { daemon, agent in
-                try await daemon.sync(
-                    rewritten(agent.request(), #""cursor":\#(agent.cursor)"#, #""cursor":9223372036854775808"#),
-                    token: agent.token
-                )
-            },
-            Case(name: "cursor 2^53", status: 422, code: .invalidValue) { daemon, agent in
-                try await daemon.sync(
-                    rewritten(agent.request(), #""cursor":\#(agent.cursor)"#, #""cursor":9007199254740992"#),
-                    token: agent.token
-                )
-            },
-            Case(name: "cursor 2^64", status: 400, code: .malformedBody) { daemon, agent in
-                try await daemon.sync(
-                    rewritten(agent.request(), #""cursor":\#(agent.cursor)"#, #""cursor":18446744073709551616"#),
-                    token: agent.token
-                )
-            },
-            Case(name: "cursor negative", status: 400, code: .malformedBody) { daemon, agent in
-                try await daemon.sync(
-                    rewritten(agent.request(), #""cursor":\#(agent.cursor)"#, #""cursor":-1"#),
-                    token: agent.token
-                )
-            },
-            Case(name: "dot counter 2^63", status: 422, code: .invalidValue) { daemon, agent in
-                let request = forged(agent, household(agent), .set(["note": .string("x")]))
-                return try await daemon.sync(
-                    rewritten(
-                        request,
-                        #""dot":[\#(agent.id.rawValue),\#(agent.replica.counter + 1)]"#,
-                        #""dot":[\#(agent.id.rawValue),9223372036854775808]"#
-                    ),
-                    token: agent.token
-                )
-            },
-            Case(name: "replica id 2^32", status: 422, code: .invalidValue) { daemon, agent in
-                let request = forged(agent, household(agent), .set(["note": .string("x")]))
-                return try await daemon.sync(
-                    rewritten(request, #""dot":[\#(agent.id.rawValue),"#, #""dot":[4294967296,"#),
-                    token: agent.token
-                )
-            },
-            Case(name: "HLC milliseconds 2^53", status: 422, code: .invalidValue) { daemon, agent in
-                let request = forged(
-                    agent,
-                    household(agent),
-                    .set(["note": .string("x")]),
-                    hlc: HLCTimestamp(wallMilliseconds: 7)
-                )
-                return try await daemon.sync(
-                    rewritten(request, #""hlc":[7,0]"#, #""hlc":[9007199254740992,0]"#),
-                    token: agent.token
-                )
-            },
-            Case(name: "HLC logical 2^32", status: 422, code: .invalidValue) { daemon, agent in
-                let request = forged(
-                    agent,
-                    household(agent),
-                    .set(["note": .string("x")]),
-                    hlc: HLCTimestamp(wallMilliseconds: 7)
-                )
-                return try await daemon.sync(
-                    rewritten(request, #""hlc":[7,0]"#, #""hlc":[7,4294967296]"#),
-                    token: agent.token
-                )
-            },
-            Case(name: "context entry 2^53", status: 422, code: .invalidValue) { daemon, agent in
-                let request = forged(
-                    agent,
-                    household(agent),
-                    .set(["note": .string("x")]),
-                    context: VersionVector([ReplicaID(77): 5])
-                )
-                return try await daemon.sync(
-                    rewritten(request, #""context":{"77":5}"#, #""context":{"77":9007199254740992}"#),
-                    token: agent.token
-                )
-            },
-            Case(name: "protocolVersion 2^63", status: 422, code: .invalidValue) { daemon, agent in
-                try await daemon.sync(
-                    rewritten(agent.request(), #""protocolVersion":1"#, #""protocolVersion":9223372036854775808"#),
-                    token: agent.token
-                )
-            },
+            rewriting(
+                "cursor above 2^63 - 1",
+                422,
+                .invalidValue,
+                { #""cursor":\#($0.cursor)"# },
+                #""cursor":9223372036854775808"#
+            ),
+            rewriting("cursor 2^53", 422, .invalidValue, { #""cursor":\#($0.cursor)"# }, #""cursor":9007199254740992"#),
+            rewriting(
+                "cursor 2^64",
+                400,
+                .malformedBody,
+                { #""cursor":\#($0.cursor)"# },
+                #""cursor":18446744073709551616"#
+            ),
+            rewriting("cursor negative", 400, .malformedBody, { #""cursor":\#($0.cursor)"# }, #""cursor":-1"#),
+            rewriting(
+                "dot counter 2^63",
+                422,
+                .invalidValue,
+                { #""dot":[\#($0.id.rawValue),\#($0.replica.counter + 1)]"# },
+                #""dot":[1,9223372036854775808]"#,
+                request: { note($0) }
+            ),
+            rewriting(
+                "replica id 2^32",
+                422,
+                .invalidValue,
+                { #""dot":[\#($0.id.rawValue),"# },
+                #""dot":[4294967296,"#,
+                request: { note($0) }
+            ),
+            rewriting(
+                "HLC milliseconds 2^53",
+                422,
+                .invalidValue,
+                { _ in #""hlc":[7,0]"# },
+                #""hlc":[9007199254740992,0]"#,
+                request: { note($0, hlc: 7) }
+            ),
+            rewriting(
+                "HLC logical 2^32",
+                422,
+                .invalidValue,
+                { _ in #""hlc":[7,0]"# },
+                #""hlc":[7,4294967296]"#,
+                request: { note($0, hlc: 7) }
+            ),
+            rewriting(
+                "context entry 2^53",
+                422,
+                .invalidValue,
+                { _ in #""context":{"77":5}"# },
+                #""context":{"77":9007199254740992}"#,
+                request: {
+                    forged($0, household($0), .set(["note": .string("x")]), context: VersionVector([ReplicaID(77): 5]))
+                }
+            ),
+            rewriting(
+                "protocolVersion 2^63",
+                422,
+                .invalidValue,
+                { _ in #""protocolVersion":1"# },
+                #""protocolVersion":9223372036854775808"#
+            ),
             Case(name: "days 2^63 on an extension", status: 422, code: .invalidValue) { daemon, agent in
                 let request = forged(
                     agent,
@@ -160,12 +166,7 @@ import Testing
                     token: agent.token
                 )
             },
-            Case(name: "a key twice", status: 400, code: .malformedBody) { daemon, agent in
-                try await daemon.sync(
-                    rewritten(agent.request(), #""cursor":\#(agent.cursor)"#, #""cursor":\#(agent.cursor),"cursor":0"#),
-                    token: agent.token
-                )
-            },
+            rewriting("a key twice", 400, .malformedBody, { #""cursor":\#($0.cursor)"# }, #""cursor":0,"cursor":0"#),
             Case(name: "1,001 operations in one batch", status: 413, code: .payloadTooLarge) { daemon, agent in
                 var copy = agent
                 for _ in 0...1000 { copy.addHousehold() }
@@ -246,13 +247,14 @@ import Testing
                 )
                 return try await daemon.sync(CanonicalJSON.encode(request), token: agent.token)
             },
-            Case(name: "an operation of another replica", status: 422, code: .invalidValue) { daemon, agent in
-                let request = forged(agent, household(agent), .set(["note": .string("x")]))
-                return try await daemon.sync(
-                    rewritten(request, #""dot":[\#(agent.id.rawValue),"#, #""dot":[\#(agent.id.rawValue + 1),"#),
-                    token: agent.token
-                )
-            },
+            rewriting(
+                "an operation of another replica",
+                422,
+                .invalidValue,
+                { #""dot":[\#($0.id.rawValue),"# },
+                #""dot":[999,"#,
+                request: { note($0) }
+            ),
             Case(name: "a context naming operations the server never had", status: 400, code: .missingDependency) {
                 daemon,
                 agent in
