@@ -16,9 +16,7 @@
 # executions and findings; the exit status is non-zero when this run found anything.
 #
 # Environment: SWIFTC (default: swiftc on PATH, else /opt/swift/usr/bin/swiftc), FUZZ_SEED (the
-# libFuzzer seed; default: drawn now and printed), FUZZ_OPT (default -O; -Onone for clearer traces),
-# GRIDSYNC_FUZZ_SKIP_KNOWN=1 (step around the findings in Tests/Fuzz/findings/README.md, to look
-# past them; see Tests/Fuzz/FuzzTarget.swift).
+# libFuzzer seed; default: drawn now and printed), FUZZ_OPT (default -O; -Onone for clearer traces).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,8 +27,6 @@ extra=("$@")
 out=.build-fuzz
 binary=$out/gridsync-fuzz
 corpus=$out/corpus
-# A run that steps around known findings keeps inputs that would crash a plain run: its own corpus.
-[[ ${GRIDSYNC_FUZZ_SKIP_KNOWN:-} == 1 ]] && corpus=$out/corpus-skip-known
 findings=$out/findings
 mkdir -p "$out" "$corpus" "$findings"
 

@@ -200,7 +200,36 @@ struct CanonicalReader {
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
         case UInt8(ascii: "n"): guard null() else { throw corrupt("expected null") }
-        default: _ = try integer(Int64.self)
+        default: try skipNumber()
+        }
+    }
+
+    /// Passes over any JSON number, fraction and exponent included, as `JSONDecoder` does: a key
+    /// this type does not use may hold one (a newer client's `battery: 0.5`).
+    private mutating func skipNumber() throws {
+        let start = index
+        func digits(_ reader: inout CanonicalReader) -> Int {
+            let first = reader.index
+            while reader.index < reader.bytes.count,
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(reader.bytes[reader.index])
+            {
+                reader.index += 1
+            }
+            return reader.index - first
+        }
+        if peek() == UInt8(ascii: "-") { index += 1 }
+        guard digits(&self) > 0 else { throw corrupt("expected a value") }
+        if peek() == UInt8(ascii: ".") {
+            index += 1
+            guard digits(&self) > 0 else { throw corrupt("expected digits after a decimal point") }
+        }
+        if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+            index += 1
+            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { index += 1 }
+            guard digits(&self) > 0 else { throw corrupt("expected digits in an exponent") }
+        }
+        guard index - start <= WireLimits.maxNumberLength else {
+            throw corrupt("a number longer than \(WireLimits.maxNumberLength) characters")
         }
     }
 
@@ -257,6 +286,7 @@ struct CanonicalReader {
 
     private mutating func hex4() throws -> UInt32 {
         guard index + 4 <= bytes.count,
+            bytes[index..<index + 4].allSatisfy({ Character(Unicode.Scalar($0)).isHexDigit }),
             let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
         else {
             throw corrupt("bad \\u escape")

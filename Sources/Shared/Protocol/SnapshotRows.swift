@@ -62,11 +62,11 @@ public struct SnapshotRows: Sendable {
         try CanonicalReader.read(data) { reader in
             try reader.object { reader, key in
                 switch key {
-                case "cursor": cursor = try reader.integer(UInt64.self)
-                case "grids": grids = try reader.array(GridNode.read)
+                case "cursor": cursor = try reader.counter("cursor")
+                case "grids": grids = try reader.array(limit: 1_000_000, GridNode.read)
                 case "records": rows = try reader.array(Self.row)
                 case "nextAfter": nextAfter = try reader.optional { try $0.string() }
-                case "recordCount": recordCount = try reader.optional { try $0.integer(Int.self) }
+                case "recordCount": recordCount = try reader.optional { Int(try $0.counter("recordCount")) }
                 case "calendar": calendar = try reader.optional(WorkCalendar.read)
                 default: try reader.skipValue()
                 }
@@ -92,6 +92,9 @@ public struct SnapshotRows: Sendable {
                 switch key {
                 case "type": type = try RecordType.read(from: &reader)
                 case "id": id = try reader.string()
+                // Read, not skipped: a clock out of its bounds must be refused here as the full
+                // reader refuses it, or the stored state would not read back later.
+                case "clock": _ = try VersionVector.read(from: &reader)
                 case "registers":
                     try reader.object { reader, field in
                         let siblings = try reader.array { reader in
