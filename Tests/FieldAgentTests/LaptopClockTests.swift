@@ -58,4 +58,38 @@ import Testing
             #expect(try county.serverRecords().isEmpty, "nothing of the refused batch was stored")
         }
     }
+
+    /// A clock a day fast stamps the outbox; every edit after it inherits that reading. Once the
+    /// worker sets the clock right, the next sync re-stamps what the server has not seen and
+    /// goes through, and the laptop holds what the county holds.
+    @Test(.timeLimit(.minutes(1)))
+    func aClockADayFastThenFixedSyncsAtOnce() async throws {
+        try await LiveCounty.with { county in
+            let agent = try county.enroll(grid: "c-1-1-1-1")
+            let day: UInt64 = 86_400_000
+            let wrong = try Self.synchronizer(agent, county: county, ahead: day)
+            let first = RecordKey(type: .household, id: RecordID.make(nowMilliseconds: wrong.now()))
+            try wrong.database.author([.create(Self.home)], on: first, now: wrong.now())
+            #expect(throws: ServerRefusal.self) { try wrong.sync() }
+
+            let fixed = try Self.synchronizer(agent, county: county, ahead: 0)
+            // One more edit after the fix: it inherits the day-ahead reading until re-stamped.
+            try fixed.database.author([.set(["phone": .string("13800000001")])], on: first, now: fixed.now())
+            let summary = try fixed.sync()
+            #expect(summary.restamped == 2)
+            #expect(summary.pushed == 2, "the first sync after the fix goes through")
+            #expect(try agent.status().pendingOperations == 0)
+            #expect(
+                try agent.status().clockOffsetMilliseconds.map { abs($0) < 60_000 } == true,
+                "status shows the offset"
+            )
+            let server = try #require(try county.serverRecords()["household/\(first.id)"])
+            #expect(try agent.records()["household/\(first.id)"] == server, "the laptop holds what the county holds")
+            let state = try CanonicalJSON.decode(RecordState.self, from: server)
+            #expect(
+                state.latestHLC.wallMilliseconds < WallClock.nowMilliseconds() + 60_000,
+                "no reading a day ahead was stored"
+            )
+        }
+    }
 }

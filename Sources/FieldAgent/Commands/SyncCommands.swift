@@ -127,6 +127,12 @@ struct SyncCommand: ParsableCommand {
             )
         }
         if json { return try Console.printJSON(summary) }
+        if summary.restamped > 0 {
+            Console.say(
+                "The clock was ahead when \(summary.restamped) unsent edits were made; they were given the corrected time before sending.",
+                "有 \(summary.restamped) 条未上传的修改是在本机时钟偏快时做的，上传前已改用校准后的时间。"
+            )
+        }
         if summary.snapshotRecords > 0 {
             Console.say(
                 "Took a fresh copy of your area: \(summary.snapshotRecords) records.",

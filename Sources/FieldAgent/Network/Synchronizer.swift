@@ -10,6 +10,8 @@ struct SyncSummary: Sendable, Equatable, Encodable {
     /// Records stored by a snapshot taken during the sync (0 without one).
     var snapshotRecords = 0
     var requests = 0
+    /// Unsent edits whose time was ahead of the laptop's clock, stamped again before sending.
+    var restamped = 0
     /// The laptop's clock minus the server's, when it is off by more than the warning threshold.
     var clockOffsetMilliseconds: Int64?
 }
@@ -33,6 +35,7 @@ struct Synchronizer {
         defer { progress.finish() }  // the summary starts on a line of its own
         var summary = SyncSummary()
         do {
+            summary.restamped = try database.restampOutbox(now: now())
             if try database.replicaState().snapshotNeeded { summary.snapshotRecords = try snapshot() }
             try exchangeUntilDone(&summary)
             try database.recordSuccess(at: now())

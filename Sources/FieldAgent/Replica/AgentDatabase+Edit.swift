@@ -15,6 +15,8 @@ extension AgentDatabase {
             var replica = try Self.requireState(db)
             var state = try Self.state(db, key)
             var clock = HybridLogicalClock(last: replica.hlc)
+            // Each reading orders after everything the record holds, as the server checks.
+            clock.advance(past: state?.latestHLC ?? .zero)
             var operations: [SyncOperation] = []
             for payload in payloads {
                 try Self.checkScope(of: payload, on: key, existing: state, replica: replica, db: db)

@@ -50,6 +50,13 @@ extension AgentDatabase {
     /// Drops acknowledged operations from the outbox; returns how many were acknowledged now.
     private static func acknowledge(through counter: UInt64, replica: inout ReplicaState, db: Database) throws -> Int {
         guard counter > replica.acknowledged else { return 0 }
+        if let newest = try Data.fetchOne(
+            db,
+            sql: "SELECT operation FROM outbox WHERE counter = ?",
+            arguments: [Int64(counter)]
+        ) {
+            replica.acknowledgedHLC = try CanonicalJSON.decode(SyncOperation.self, from: newest).hlc
+        }
         try db.execute(sql: "DELETE FROM outbox WHERE counter <= ?", arguments: [Int64(counter)])
         let count = Int(counter - replica.acknowledged)
         replica.acknowledged = counter

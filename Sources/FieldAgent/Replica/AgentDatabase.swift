@@ -96,6 +96,16 @@ struct AgentDatabase: Sendable {
             // The county's working-day calendar as the last snapshot brought it (canonical JSON).
             try db.execute(sql: "CREATE TABLE calendar (id INTEGER PRIMARY KEY CHECK (id = 1), body BLOB NOT NULL)")
         }
+        migrator.registerMigration("2026-12-01 the acknowledged clock reading") { db in
+            // The clock reading of the newest operation the server acknowledged: a re-stamped
+            // outbox must order after it, as the server holds each agent's readings to rise.
+            try db.execute(
+                sql: """
+                    ALTER TABLE replica ADD COLUMN acknowledgedHlcMilliseconds INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE replica ADD COLUMN acknowledgedHlcLogical INTEGER NOT NULL DEFAULT 0;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -16,6 +16,8 @@ struct ReplicaState: Sendable, Equatable {
     /// The server sequence up to which pulled operations are committed here.
     var cursor: UInt64
     var hlc: HLCTimestamp
+    /// The clock reading of the newest operation the server acknowledged.
+    var acknowledgedHLC: HLCTimestamp
     /// True until a full snapshot of the scope has been stored (after enrollment, on request, or
     /// when the server asks for one); syncing takes the snapshot first.
     var snapshotNeeded: Bool
@@ -44,6 +46,7 @@ struct ReplicaState: Sendable, Equatable {
         acknowledged = 0
         cursor = 0
         hlc = .zero
+        acknowledgedHLC = .zero
         snapshotNeeded = true
         generation = 0
         lastSyncAt = nil
@@ -63,6 +66,10 @@ struct ReplicaState: Sendable, Equatable {
         hlc = HLCTimestamp(
             wallMilliseconds: UInt64(row["hlcMilliseconds"] as Int64),
             logical: UInt32(row["hlcLogical"] as Int64)
+        )
+        acknowledgedHLC = HLCTimestamp(
+            wallMilliseconds: UInt64(row["acknowledgedHlcMilliseconds"] as Int64),
+            logical: UInt32(row["acknowledgedHlcLogical"] as Int64)
         )
         snapshotNeeded = row["snapshotNeeded"]
         generation = row["generation"]
@@ -86,13 +93,15 @@ struct ReplicaState: Sendable, Equatable {
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO replica (id, serverURL, caFile, replica, gridId, agentName, counter, acknowledged,
-                    cursor, hlcMilliseconds, hlcLogical, snapshotNeeded, generation, lastSyncAt,
-                    clockOffsetMilliseconds, failureCode, failureMessage, failureMessageZh, failureAt)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    cursor, hlcMilliseconds, hlcLogical, acknowledgedHlcMilliseconds, acknowledgedHlcLogical,
+                    snapshotNeeded, generation, lastSyncAt, clockOffsetMilliseconds, failureCode, failureMessage,
+                    failureMessageZh, failureAt)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 serverURL, caFile, Int64(replica.rawValue), gridId, agentName, Int64(counter), Int64(acknowledged),
-                Int64(cursor), Int64(hlc.wallMilliseconds), Int64(hlc.logical), snapshotNeeded, generation,
+                Int64(cursor), Int64(hlc.wallMilliseconds), Int64(hlc.logical),
+                Int64(acknowledgedHLC.wallMilliseconds), Int64(acknowledgedHLC.logical), snapshotNeeded, generation,
                 lastSyncAt.map(Int64.init), clockOffsetMilliseconds, failure?.code, failure?.message.english,
                 failure?.message.chinese, failure.map { Int64($0.at) },
             ]

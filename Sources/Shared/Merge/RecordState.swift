@@ -113,15 +113,34 @@ public struct RecordState: Hashable, Sendable, Codable {
         return max(values, events.last?.hlc ?? .zero)
     }
 
-    /// The newest HLC reading among the values and events `context` covers: what the author of an
-    /// operation with that context had seen, so its own reading must order after it.
-    public func latestHLC(seenBy context: VersionVector) -> HLCTimestamp {
+    /// The newest HLC reading among the values and events `context` covers, leaving out the dots
+    /// in `excluded`: what the author of an operation with that context had seen, so its own
+    /// reading must order after it.
+    public func latestHLC(seenBy context: VersionVector, excluding excluded: Set<Dot> = []) -> HLCTimestamp {
         var latest = HLCTimestamp.zero
         for values in registers.values {
-            for value in values where value.hlc > latest && context.covers(value.dot) { latest = value.hlc }
+            for value in values where value.hlc > latest && context.covers(value.dot) && !excluded.contains(value.dot) {
+                latest = value.hlc
+            }
         }
-        for entry in events where entry.hlc > latest && context.covers(entry.dot) { latest = entry.hlc }
+        for entry in events where entry.hlc > latest && context.covers(entry.dot) && !excluded.contains(entry.dot) {
+            latest = entry.hlc
+        }
         return latest
+    }
+
+    /// Gives the values and events written by the operations in `readings` their new clock
+    /// readings: a laptop whose clock ran ahead re-stamps what nobody has seen yet.
+    public mutating func restamp(_ readings: [Dot: HLCTimestamp]) {
+        for (field, values) in registers {
+            registers[field] = values.map { value in
+                readings[value.dot].map { RegisterValue(dot: value.dot, hlc: $0, value: value.value) } ?? value
+            }
+        }
+        events = events.map { entry in
+            readings[entry.dot].map { EventEntry(dot: entry.dot, hlc: $0, event: entry.event) } ?? entry
+        }
+        .sorted()
     }
 
     /// True once a tombstone is the visible value of the record's `deleted` register.
