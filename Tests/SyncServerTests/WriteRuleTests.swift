@@ -76,6 +76,37 @@ import Testing
         }
     }
 
+    /// Scope is judged by what the author saw: an edit whose context does not cover the move of
+    /// its household out of the author's grid merges with it; one whose context covers it is
+    /// out of scope.
+    @Test func anEditIsInScopeWhereTheRecordStoodWhenItsAuthorLastSawIt() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var group = try fixture.enroll(grid: "c-1-1-1-1")
+            var area = try fixture.enroll(grid: "c-1-1-1")
+            let household = group.addHousehold()
+            try await client.sync(&group)
+            try await client.sync(&area)
+            area.write(.set(["gridId": .string("c-1-1-1-2")]), to: household)
+            try await client.sync(&area)
+
+            fixture.clock.advance(by: 1_000)
+            group.write(.set(["phone": .string("13800000001")]), to: household)
+            let answer = try await client.sync(&group)
+            #expect(answer.acknowledgedThrough == 2, "the edit made before the group knew of the move is stored")
+            #expect(try fixture.storedRecord(household)?.visibleValue(of: "phone") == .string("13800000001"))
+            #expect(
+                group.replica.records[household]?.visibleValue(of: "gridId") == .string("c-1-1-1-2"),
+                "and it learned of the move"
+            )
+
+            fixture.clock.advance(by: 1_000)
+            group.write(.set(["phone": .string("13900000002")]), to: household)
+            try await client.expectRefusal(.outOfScope, .forbidden, for: group, fixture: fixture)
+        }
+    }
+
     /// An incident's grid is where it happened: it is written once, with the report.
     @Test func anIncidentsGridCannotBeRewritten() async throws {
         let fixture = try ServerFixture()

@@ -16,8 +16,7 @@ struct GridScope: Sendable, Equatable {
 
     init(row: Row) {
         gridId = row["gridId"]
-        ancestors = ["g1", "g2", "g3", "g4"].map { column in (row[column] as String?).flatMap { $0.isEmpty ? nil : $0 }
-        }
+        ancestors = ["g1", "g2", "g3", "g4"].map { column in (row[column] as String?)?.nilIfEmpty }
     }
 
     /// The values of a record row's `g1`…`g4`: an absent level is `''`.
@@ -46,4 +45,9 @@ struct GridScope: Sendable, Equatable {
             arguments: [gridId]
         ).map { GridScope(row: $0) }
     }
+}
+
+extension String {
+    /// Nil for `''`, the record rows' spelling of an absent level.
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

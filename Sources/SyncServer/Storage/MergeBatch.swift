@@ -39,7 +39,7 @@ struct MergeBatch {
         var moved = false
         /// Where the record stood before its first move in this batch, and that move's sequence
         /// number: snapshots page by where records stood when they started (``recordMove``).
-        var movedFrom: (seq: Int64, scope: GridScope)?
+        var movedFrom: (seq: Int64, scope: GridScope, dot: Dot)?
         /// Nodes outside the record's subtree that an incident was sent to (``assign(_:to:)``).
         var assigned: [String] = []
     }
@@ -70,7 +70,7 @@ struct MergeBatch {
             throw ExchangeError.missingDependency(operation.dot)
         }
         var entry = try load(operation)
-        guard entry.scope.isVisible(to: agent) || entry.assigned.contains(agent.gridId) else {
+        guard try isInScope(entry, as: operation, sees: agent) else {
             throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
         }
         guard entry.state.readiness(of: operation) == .ready else {
@@ -92,6 +92,34 @@ struct MergeBatch {
         stored += 1
         records[operation.record] = entry
         if isFirstReport { try register(operation.record) }
+    }
+
+    /// Whether the record lies in the agent's scope, judged by what the operation's author had
+    /// seen: a household moved out of a group while its worker edited it offline is still the
+    /// group's for that edit, which merges as concurrent with the move and reaches the new grid.
+    ///
+    /// Where it stood for the author is where it stood before the first move the author's context
+    /// does not cover (``recordMove``).
+    private func isInScope(_ entry: Entry, as operation: SyncOperation, sees agent: EnrolledAgent) throws -> Bool {
+        if entry.scope.isVisible(to: agent) || entry.assigned.contains(agent.gridId) { return true }
+        let moves = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT g1, g2, g3, g4, replica, counter FROM recordMove WHERE type = ? AND id = ? ORDER BY seq"
+            ),
+            arguments: [operation.type.rawValue, operation.id]
+        )
+        guard
+            let unseen = moves.first(where: { move in
+                !operation.context.covers(
+                    Dot(replica: ReplicaID(UInt32(move["replica"] as Int64)), counter: UInt64(move["counter"] as Int64))
+                )
+            })
+        else { return false }
+        let stood = GridScope(
+            gridId: "",
+            ancestors: ["g1", "g2", "g3", "g4"].map { (unseen[$0] as String).nilIfEmpty }
+        )
+        return stood.isVisible(to: agent)
     }
 
     /// The rules that depend on the record as stored: records are created once, a resident's
@@ -150,7 +178,7 @@ struct MergeBatch {
         let previous = entry.scope
         entry.scope = target
         entry.moved = true
-        if entry.movedFrom == nil { entry.movedFrom = (lastSeq, previous) }
+        if entry.movedFrom == nil { entry.movedFrom = (lastSeq, previous, operation.dot) }
         let candidates = try Row.fetchAll(
             db,
             sql: "\(EnrolledAgent.selection) WHERE revokedAt IS NULL AND agent.resyncRequestedAt IS NULL"
@@ -349,8 +377,12 @@ struct MergeBatch {
         if let from = entry.movedFrom {
             let old = from.scope.recordColumns
             try db.execute(
-                sql: "INSERT INTO recordMove(seq, type, id, g1, g2, g3, g4) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [from.seq, key.type.rawValue, key.id, old[0], old[1], old[2], old[3]]
+                sql:
+                    "INSERT INTO recordMove(seq, type, id, g1, g2, g3, g4, replica, counter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    from.seq, key.type.rawValue, key.id, old[0], old[1], old[2], old[3], from.dot.replica.rawValue,
+                    Int64(from.dot.counter),
+                ]
             )
         }
     }

@@ -157,14 +157,18 @@ extension ServerDatabase {
         migrator.registerMigration("2026-12-01 record moves") { db in
             // Where each record stood before a move, by the move's sequence number: a snapshot
             // pages through records where they stood when it began, so a record moving during a
-            // snapshot arrives exactly once. Moves are rare; the rows are kept.
+            // snapshot arrives exactly once; and an edit made before its author could know of a
+            // move is judged by where the record stood then. Moves are rare; the rows are kept.
             try db.execute(
                 sql: """
                     CREATE TABLE recordMove (
                         seq INTEGER PRIMARY KEY NOT NULL,
                         type TEXT NOT NULL,
                         id TEXT NOT NULL,
-                        g1 TEXT NOT NULL, g2 TEXT NOT NULL, g3 TEXT NOT NULL, g4 TEXT NOT NULL
+                        g1 TEXT NOT NULL, g2 TEXT NOT NULL, g3 TEXT NOT NULL, g4 TEXT NOT NULL,
+                        -- The move's dot: an edit whose context does not cover it had not seen it.
+                        replica INTEGER NOT NULL,
+                        counter INTEGER NOT NULL
                     );
                     CREATE INDEX recordMove_record ON recordMove(type, id, seq);
                     """
