@@ -145,6 +145,7 @@ TOML
 
 export SCHEMATHESIS_HOOKS=schemathesis_hooks
 export PYTHONPATH="$root/scripts${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONDONTWRITEBYTECODE=1   # no scripts/__pycache__ in the work tree
 # No --max-time for Schemathesis itself: with one it shares the time out among the phases and
 # cuts the coverage phase short, then repeats fuzzing until the time is spent. The counts bound
 # the run instead (about two minutes here), and `timeout` stops one that hangs.
