@@ -129,10 +129,11 @@ PY
 # counters must continue the agent's own without a gap and be causally ready (400
 # missing_dependency), the dot's replica must be the agent's and grids must exist (422
 # invalid_value, or clock_drift), records must lie in its scope (403), and it may need a
-# snapshot first (409). JSON Schema cannot say those, so for that operation only the
-# positive-acceptance check also takes 400, 403 and 422 (409 and 429 it takes by default), and
-# the hook check `sync_refusals_are_state_refusals` (scripts/schemathesis_hooks.py) fails any
-# such refusal whose code is not one of those reasons, and any refusal of the spec's example.
+# snapshot first (409), or the server be busy (429, 503). JSON Schema cannot say those, so for
+# that operation only the positive-acceptance check takes 400, 422 and 503 besides its defaults
+# (2xx, 403, 409, 429; not 401, 404 or 5xx, which a valid request never earns there), and the
+# hook check `sync_refusals_are_state_refusals` (scripts/schemathesis_hooks.py) fails any such
+# refusal whose code is not one of those reasons, and any refusal of the spec's example.
 cat >"$work/schemathesis.toml" <<TOML
 # 413 is how the server refuses a body, or a batch, over its limits: a rejection like any 4xx.
 [checks.negative_data_rejection]

@@ -3,14 +3,14 @@
 Two things a generic client does not know about GridSync:
 
 - A body marked `Content-Encoding: gzip` must be gzip (that is what the header means). Schemathesis
-  writes JSON as it is, so `gzip_marked_bodies` compresses the bodies of requests it marks gzip,
-  as an agent does; bodies marked `identity` or not marked go as plain JSON.
+  writes JSON as it is, so `before_call` compresses the body of a request it marks gzip (in any
+  case), as an agent does; bodies marked `identity` or not marked go as plain JSON.
 - `POST /v1/sync` refuses some schema-valid requests for reasons JSON Schema cannot express
   (protocol/openapi.yaml, "What the schemas cannot say"), so the script lets the
-  positive-acceptance check take 400, 403, 409 and 422 there. `sync_refusals_are_state_refusals`
-  keeps that narrow: a schema-valid request may be refused only with the codes those reasons
+  positive-acceptance check take 400 and 422 there besides 2xx, 403, 409, 429 and 503.
+  `sync_refusals_are_state_refusals` keeps that narrow: a schema-valid request may be refused only with the codes those reasons
   give, never with `malformed_body`, `unknown_field` or `unknown_kind` (which would mean the schema
-  allows what the decoder refuses), and the documented examples must be accepted outright.
+  allows what the decoder refuses), and the documented example must be accepted outright.
 """
 
 import gzip
