@@ -214,7 +214,7 @@ except FileNotFoundError:
     pass
 bad = status != 0 or failures or server_errors or dropped
 print(
-    f"schemathesis {version}: {'FAILED' if bad else 'passed'}: {cases} requests, {len(checks)} checks "
+    f"schemathesis {version}: {'FAILED' if bad else 'passed'}: {cases} cases, {len(checks)} checks "
     f"({results} results), {failures} failures, {server_errors} 5xx, {dropped} dropped, seed {seed}, {elapsed}s"
 )
 sys.exit(1 if bad else 0)
