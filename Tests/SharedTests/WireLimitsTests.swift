@@ -51,6 +51,20 @@ import Testing
         }
     }
 
+    @Test func aWholeNumberJustPast64BitsIsRefusedNotRoundedIntoRange() throws {
+        // As a Double, -9223372036854775809 is -2⁶³; the reader must not take it for that.
+        for number in ["-9223372036854775809", "-9223372036854776000", "9223372036854775808"] {
+            #expect(throws: DecodingError.self, "\(number)") {
+                try CanonicalJSON.decode(FieldValue.self, from: Data(number.utf8))
+            }
+            let unknownKey = Data(
+                #"{"batchId":"b-1","cursor":0,"operations":[],"protocolVersion":1,"x":[\#(number)]}"#.utf8
+            )
+            #expect(throws: DecodingError.self, "\(number)") { try Self.decodeRequest(unknownKey) }
+        }
+        #expect(try CanonicalJSON.decode(FieldValue.self, from: Data("-9223372036854775808".utf8)) == .integer(.min))
+    }
+
     @Test func aNumberOfHundredsOfDigitsIsRefusedWithoutParsingIt() {
         let digits = String(repeating: "9", count: 400)
         #expect(throws: DecodingError.self) { try Self.decodeRequest(Self.request(cursor: digits)) }

@@ -152,6 +152,46 @@ import Testing
         try await fixture.application().test(.router) { client in
             let response = try await client.executeRequest(uri: "/v2/sync", method: .post, headers: [:], body: nil)
             #expect(response.status == .notFound)
+            #expect(try Wire.decode(ErrorBody.self, from: response).code == .notFound, "every error has an ErrorBody")
+        }
+    }
+
+    /// Found by Schemathesis (scripts/schemathesis.sh): a known path asked with another method
+    /// answered a bare 404, as if the path did not exist.
+    @Test func aKnownPathAskedWithAnotherMethodIsMethodNotAllowedWithAllow() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        let agent = try fixture.enroll(grid: "c-1-1-1-1")
+        try await fixture.application().test(.router) { client in
+            let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .options, .trace]
+            for (path, allowed) in servedEndpoints {
+                for method in methods where !allowed.contains(method) {
+                    for uri in [path, path + "/"] {
+                        let response = try await client.executeRequest(
+                            uri: uri,
+                            method: method,
+                            headers: Wire.headers(token: agent.token, gzip: false),
+                            body: nil
+                        )
+                        #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                        #expect(response.headers[.allow] == allowed.map(\.rawValue).joined(separator: ", "))
+                        #expect(try Wire.decode(ErrorBody.self, from: response).code == .notFound)
+                    }
+                }
+                let head = try await client.executeRequest(uri: path, method: .head, headers: [:], body: nil)
+                #expect(head.status == .methodNotAllowed, "HEAD \(path)")
+                #expect(head.body.readableBytes == 0, "a HEAD answer has no body")
+                // The methods it names are the ones served.
+                for method in allowed {
+                    let served = try await client.executeRequest(
+                        uri: path,
+                        method: method,
+                        headers: Wire.headers(token: agent.token, gzip: false),
+                        body: nil
+                    )
+                    #expect(![.notFound, .methodNotAllowed].contains(served.status), "\(method) \(path)")
+                }
+            }
         }
     }
 

@@ -174,7 +174,11 @@ struct CanonicalReader {
             throw corrupt("a number longer than \(WireLimits.maxNumberLength) characters")
         }
         let token = String(decoding: bytes[start..<index], as: UTF8.self)
-        if digitsEnd == index, let value = Number(token) { return value }
+        // Digits alone either fit or do not: through a Double, -9223372036854775809 would round into range.
+        if digitsEnd == index {
+            guard let value = Number(token) else { throw corrupt("expected a whole number that fits") }
+            return value
+        }
         if let double = Double(token), double == double.rounded(), let value = Number(exactly: double) { return value }
         throw corrupt("expected a whole number that fits")
     }

@@ -7,6 +7,8 @@ struct APIError: HTTPResponseError {
     let body: ErrorBody
     /// Seconds the client should wait before trying again, sent as `Retry-After`.
     var retryAfter: Int?
+    /// The methods the path takes, sent as `Allow` with `405`.
+    var allowed: [HTTPRequest.Method]?
 
     init(_ error: some CodedError, dots: [Dot]? = nil) {
         body = ErrorBody(error, dots: dots)
@@ -20,7 +22,7 @@ struct APIError: HTTPResponseError {
         body = ErrorBody(code: code, message: message)
     }
 
-    var status: HTTPResponse.Status { Self.status(for: body.code) }
+    var status: HTTPResponse.Status { allowed == nil ? Self.status(for: body.code) : .methodNotAllowed }
 
     /// The HTTP status each error code travels with (protocol/README.md lists the same table).
     static func status(for code: ErrorCode) -> HTTPResponse.Status {
@@ -42,6 +44,7 @@ struct APIError: HTTPResponseError {
         var response = WireBody.json(try CanonicalJSON.encode(body), for: request)
         response.status = status
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        if let allowed { response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ") }
         return response
     }
 
@@ -88,4 +91,16 @@ struct APIError: HTTPResponseError {
     }
 
     static let notFound = APIError(code: .notFound, LocalizedText("There is nothing at this address.", zh: "该地址不存在。"))
+
+    /// A path that exists asked with a method it does not take: `405` with `Allow`, code `not_found`
+    /// (what was asked for does not exist; the client must not retry it unchanged).
+    static func methodNotAllowed(allowed: [HTTPRequest.Method]) -> APIError {
+        let names = allowed.map(\.rawValue).joined(separator: ", ")
+        var error = APIError(
+            code: .notFound,
+            LocalizedText("This address answers only \(names).", zh: "该地址只接受 \(names) 请求。")
+        )
+        error.allowed = allowed
+        return error
+    }
 }

@@ -7,6 +7,12 @@ import NIOSSL
 import ServiceLifecycle
 import Shared
 
+/// Every path the daemon serves with the methods it takes (``MethodNotAllowedMiddleware`` answers
+/// the others with 405); `buildRouter` and ``SyncRoutes/register(on:)`` register exactly these.
+let servedEndpoints: [String: [HTTPRequest.Method]] = [
+    "/health": [.get], "/metrics": [.get], "/v1/enroll": [.post], "/v1/sync": [.post], "/v1/snapshot": [.get],
+]
+
 /// Builds the router: the agents' endpoints, health and metrics.
 func buildRouter(
     database: ServerDatabase,
@@ -16,6 +22,7 @@ func buildRouter(
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ObservingMiddleware(metrics: metrics))
+    router.add(middleware: MethodNotAllowedMiddleware(methods: servedEndpoints))
     router.get("/health") { request, _ in
         WireBody.json(Data(#"{"status":"ok"}"#.utf8), for: request)
     }
