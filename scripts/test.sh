@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole GridSync test suite: checks the OpenAPI contract, then every Swift test.
+# Runs the whole GridSync test suite: checks the OpenAPI contract, every Swift test, then
+# schemathesis against a real server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,3 +25,6 @@ properties="ConvergencePropertyTests|HostileExchangePropertyTests"
 swift test --skip-build --skip "$agents|$properties"
 swift test --skip-build --filter "$agents"
 swift test --skip-build --filter "$properties"
+
+# Every request schemathesis derives from protocol/openapi.yaml, against a real sync-server.
+scripts/schemathesis.sh

@@ -13,7 +13,8 @@ struct FieldAgentCommand: AsyncParsableCommand {
         ),
         subcommands: [
             EnrollCommand.self, HouseholdCommand.self, ResidentCommand.self, IncidentCommand.self, LogCommand.self,
-            SyncCommand.self, ResyncCommand.self, StatusCommand.self, ConflictsCommand.self, BenchCommand.self,
+            SyncCommand.self, ResyncCommand.self, StatusCommand.self, ConflictsCommand.self, SetAsideCommand.self,
+            BenchCommand.self,
         ]
     )
 

@@ -10,7 +10,7 @@ struct SyncServerCommand: AsyncParsableCommand {
         abstract: Console.localized("The GridSync county daemon and its operator commands.", "GridSync 县级同步服务及其管理命令。"),
         subcommands: [
             ServeCommand.self, GridsCommand.self, AgentsCommand.self, ConflictsCommand.self, IncidentsCommand.self,
-            EscalateCommand.self, CalendarCommand.self, BackupCommand.self,
+            EscalateCommand.self, CalendarCommand.self, SetAsideCommand.self, BackupCommand.self,
             MergeDemoCommand.self, BenchCommand.self,
         ]
     )

@@ -50,7 +50,9 @@ import Testing
     }
 
     /// A resident's household must exist, and in the sender's scope, when the resident is
-    /// created and whenever `householdId` is set.
+    /// created and whenever `householdId` is set. One that does not exist at all is what only a
+    /// forged client sends: the batch is refused. One that exists outside the sender's scope may
+    /// have moved there after the worker saw it: the operation is set aside, the rest stored.
     @Test func aResidentsHouseholdMustExistInTheSendersScope() async throws {
         let fixture = try ServerFixture()
         defer { fixture.remove() }
@@ -66,13 +68,31 @@ import Testing
             var missing = agent
             missing.addResident(["householdId": .string(RecordID.make(nowMilliseconds: 1))])
             try await client.expectRefusal(.outOfScope, .forbidden, for: missing, fixture: fixture)
-            var foreign = agent
-            foreign.addResident(["householdId": .string(theirs.id)])
-            try await client.expectRefusal(.outOfScope, .forbidden, for: foreign, fixture: fixture)
-            var moved = agent
-            let resident = moved.addResident()
-            moved.write(.set(["householdId": .string(theirs.id)]), to: resident)
-            try await client.expectRefusal(.outOfScope, .forbidden, for: moved, fixture: fixture)
+
+            let foreign = agent.addResident(["householdId": .string(theirs.id)])
+            let resident = agent.addResident()
+            agent.write(.set(["householdId": .string(theirs.id)]), to: resident)
+            let batch = agent.request()
+            let answer = try await client.sync(&agent)
+            #expect(answer.acknowledgedThrough == 5, "all three are acknowledged")
+            #expect(
+                answer.setAside?.map(\.dot.counter) == [3, 5],
+                "the two naming the other village's household are set aside"
+            )
+            #expect(answer.setAside?.allSatisfy { $0.code == "out_of_scope" } == true)
+            #expect(try fixture.storedRecord(foreign) == nil)
+            #expect(
+                try fixture.storedRecord(resident)?.visibleValue(of: "householdId") == nil,
+                "the resident, without it, is stored"
+            )
+            #expect(try fixture.count("SELECT COUNT(*) FROM setAside WHERE status = 'pending'") == 2)
+
+            // A retry of the same batch, its answer lost, learns the same and stores nothing more.
+            let before = try fixture.storeDigest()
+            let retried = try Wire.decode(SyncResponse.self, from: try await client.send(batch, token: agent.token))
+            #expect(retried.setAside?.map(\.dot.counter) == [3, 5])
+            #expect(try fixture.count("SELECT COUNT(*) FROM setAside") == 2, "set aside once")
+            #expect(try fixture.storeDigest().filter { !$0.contains(":") } == before.filter { !$0.contains(":") })
         }
     }
 

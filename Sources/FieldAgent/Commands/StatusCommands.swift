@@ -25,6 +25,8 @@ struct StatusCommand: ParsableCommand {
         let acknowledgedThrough: UInt64
         let cursor: UInt64
         let openConflicts: Int
+        /// Edits the server set aside and this laptop undid (`field-agent set-aside list`).
+        let setAside: Int
         let snapshotNeeded: Bool
         let clockOffsetMilliseconds: Int64?
         let lastFailure: Failure?
@@ -50,6 +52,7 @@ struct StatusCommand: ParsableCommand {
             acknowledgedThrough: replica.acknowledged,
             cursor: replica.cursor,
             openConflicts: try database.conflictedRecordCount(),
+            setAside: try database.setAsideOperations().count,
             snapshotNeeded: replica.snapshotNeeded,
             clockOffsetMilliseconds: replica.clockOffsetMilliseconds,
             lastFailure: replica.failure.map {
@@ -72,8 +75,15 @@ struct StatusCommand: ParsableCommand {
             ("Pending edits", "待同步修改", "\(report.pendingOperations)"),
             ("Cursor", "同步位置", "\(report.cursor)"),
             ("Open conflicts", "未解决冲突", "\(report.openConflicts)"),
+            ("Set aside by the server", "被服务器搁置", "\(report.setAside)"),
         ]
         Console.printTable(["", ""], rows.map { [Console.localized($0.0, $0.1), $0.2] })
+        if report.setAside > 0 {
+            Console.say(
+                "The county server set aside \(report.setAside) of your edits; field-agent set-aside list shows each with the reason, and the county operator decides on them.",
+                "县级服务器搁置了您的 \(report.setAside) 条修改；运行 field-agent set-aside list 查看每条修改及原因，由县级管理员处理。"
+            )
+        }
         if report.snapshotNeeded {
             Console.say(
                 "Your area will be downloaded afresh at the next sync.",

@@ -133,6 +133,12 @@ struct SyncCommand: ParsableCommand {
                 "有 \(summary.restamped) 条未上传的修改是在本机时钟偏快时做的，上传前已改用校准后的时间。"
             )
         }
+        if summary.setAside > 0 {
+            Console.say(
+                "The county server set aside \(summary.setAside) of your edits and undid them here; field-agent set-aside list says why.",
+                "县级服务器搁置了您的 \(summary.setAside) 条修改，本机已撤销这些修改；运行 field-agent set-aside list 查看原因。"
+            )
+        }
         if summary.snapshotRecords > 0 {
             Console.say(
                 "Took a fresh copy of your area: \(summary.snapshotRecords) records.",

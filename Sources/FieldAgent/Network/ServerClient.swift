@@ -29,6 +29,15 @@ final class ServerClient {
         try CanonicalJSON.decode(SyncResponse.self, from: call("POST", "/v1/sync", body: CanonicalJSON.encode(request)))
     }
 
+    /// The server's current state of some records of the scope (those it has and shows this agent).
+    func records(_ keys: [RecordKey]) throws -> [RecordState] {
+        let request = RecordsRequest(keys: keys.map(\.description))
+        return try CanonicalJSON.decode(
+            RecordsResponse.self,
+            from: call("POST", "/v1/records", body: CanonicalJSON.encode(request))
+        ).records
+    }
+
     /// One snapshot page, read for storing; `after` is the previous page's `nextAfter`.
     func snapshotPage(after: String?) throws -> SnapshotRows {
         var path = "/v1/snapshot"

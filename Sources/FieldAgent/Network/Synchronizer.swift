@@ -12,6 +12,8 @@ struct SyncSummary: Sendable, Equatable, Encodable {
     var requests = 0
     /// Unsent edits whose time was ahead of the laptop's clock, stamped again before sending.
     var restamped = 0
+    /// Edits the server set aside in this sync (undone here; `field-agent set-aside list` says why).
+    var setAside = 0
     /// The laptop's clock minus the server's, when it is off by more than the warning threshold.
     var clockOffsetMilliseconds: Int64?
 }
@@ -37,6 +39,7 @@ struct Synchronizer {
         do {
             summary.restamped = try database.restampOutbox(now: now())
             if try database.replicaState().snapshotNeeded { summary.snapshotRecords = try snapshot() }
+            try repairSetAsideRecords()
             try exchangeUntilDone(&summary)
             try database.recordSuccess(at: now())
         } catch {
@@ -79,7 +82,9 @@ struct Synchronizer {
                 continue
             }
             let outcome = try database.commit(response, now: now())
-            summary.pushed += outcome.acknowledged
+            summary.setAside += response.setAside?.count ?? 0
+            try repairSetAsideRecords()
+            summary.pushed += outcome.acknowledged - (response.setAside?.count ?? 0)
             summary.pulled += outcome.applied
             progress.update(
                 LocalizedText(
@@ -91,6 +96,17 @@ struct Synchronizer {
             )
             if !response.hasMore && operations.count < limit { break }
         }
+    }
+
+    /// Rebuilds the records whose operations the server set aside, from its current state of them.
+    private func repairSetAsideRecords() throws {
+        let keys = try database.recordsToRepair()
+        guard !keys.isEmpty else { return }
+        var states: [RecordState] = []
+        for start in stride(from: 0, to: keys.count, by: RecordsRequest.maxKeys) {
+            states += try client.records(Array(keys[start..<min(start + RecordsRequest.maxKeys, keys.count)]))
+        }
+        try database.repair(with: states)
     }
 
     /// `resync`: a fresh snapshot now, recorded in `status` like a sync.

@@ -28,6 +28,7 @@ extension AgentDatabase {
     func commit(_ response: SyncResponse, now: UInt64) throws -> PageOutcome {
         try writer.write { db in
             var replica = try Self.requireState(db)
+            try Self.keep(response.setAside ?? [], at: now, db: db)
             let newlyAcknowledged = try Self.acknowledge(
                 through: response.acknowledgedThrough,
                 replica: &replica,
@@ -44,6 +45,30 @@ extension AgentDatabase {
             replica.clockOffsetMilliseconds = Int64(bitPattern: now &- response.serverTime)
             try replica.save(db)
             return PageOutcome(acknowledged: newlyAcknowledged, applied: applied)
+        }
+    }
+
+    /// Moves the operations the server set aside from the outbox to `setAside`, and queues their
+    /// records to be rebuilt from the server's state (``repair(with:)``).
+    private static func keep(_ notices: [SetAsideNotice], at now: UInt64, db: Database) throws {
+        for notice in notices {
+            guard
+                let data = try Data.fetchOne(
+                    db,
+                    sql: "SELECT operation FROM outbox WHERE counter = ?",
+                    arguments: [Int64(notice.dot.counter)]
+                )
+            else { continue }  // kept already, when a retried answer names it again
+            let operation = try CanonicalJSON.decode(SyncOperation.self, from: data)
+            try db.execute(
+                sql:
+                    "INSERT OR REPLACE INTO setAside (counter, operation, code, message, messageZh, at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [Int64(notice.dot.counter), data, notice.code, notice.message, notice.messageZh, Int64(now)]
+            )
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO repair (type, id) VALUES (?, ?)",
+                arguments: [operation.type.rawValue, operation.id]
+            )
         }
     }
 

@@ -96,6 +96,24 @@ struct AgentDatabase: Sendable {
             // The county's working-day calendar as the last snapshot brought it (canonical JSON).
             try db.execute(sql: "CREATE TABLE calendar (id INTEGER PRIMARY KEY CHECK (id = 1), body BLOB NOT NULL)")
         }
+        migrator.registerMigration("2026-12-01 set-aside operations") { db in
+            try db.execute(
+                sql: """
+                    -- Operations the server acknowledged as set aside: undone here, shown to the worker.
+                    CREATE TABLE setAside (
+                        counter INTEGER PRIMARY KEY NOT NULL,
+                        operation BLOB NOT NULL,
+                        code TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        messageZh TEXT NOT NULL,
+                        at INTEGER NOT NULL
+                    );
+                    -- Records to rebuild from the server's state after one of their operations was set
+                    -- aside; kept until rebuilt, so a sync broken off in between finishes the job.
+                    CREATE TABLE repair (type TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, id)) WITHOUT ROWID;
+                    """
+            )
+        }
         migrator.registerMigration("2026-12-01 the acknowledged clock reading") { db in
             // The clock reading of the newest operation the server acknowledged: a re-stamped
             // outbox must order after it, as the server holds each agent's readings to rise.

@@ -324,6 +324,7 @@ extension SyncResponse: CanonicalJSONReadable {
         var cursor: UInt64?
         var hasMore: Bool?
         var serverTime: UInt64?
+        var setAside: [SetAsideNotice]?
         try reader.object { reader, key in
             switch key {
             case "acknowledgedThrough": acknowledged = try reader.counter("acknowledgedThrough")
@@ -331,6 +332,7 @@ extension SyncResponse: CanonicalJSONReadable {
             case "cursor": cursor = try reader.counter("cursor")
             case "hasMore": hasMore = try reader.bool()
             case "serverTime": serverTime = try reader.counter("serverTime")
+            case "setAside": setAside = try reader.optional { try $0.array(SetAsideNotice.read) }
             default: try reader.skipValue()
             }
         }
@@ -342,8 +344,29 @@ extension SyncResponse: CanonicalJSONReadable {
             operations: operations,
             cursor: cursor,
             hasMore: hasMore,
-            serverTime: serverTime
+            serverTime: serverTime,
+            setAside: setAside
         )
+    }
+}
+
+extension SetAsideNotice {
+    static func read(from reader: inout CanonicalReader) throws -> SetAsideNotice {
+        var dot: Dot?
+        var code: String?
+        var message = ""
+        var messageZh = ""
+        try reader.object { reader, key in
+            switch key {
+            case "dot": dot = try Dot.read(from: &reader)
+            case "code": code = try reader.string()
+            case "message": message = try reader.string()
+            case "messageZh": messageZh = try reader.string()
+            default: try reader.skipValue()
+            }
+        }
+        guard let dot, let code else { throw reader.missing("dot") }
+        return SetAsideNotice(dot: dot, code: code, message: LocalizedText(message, zh: messageZh))
     }
 }
 

@@ -43,18 +43,22 @@ public struct SyncResponse: Hashable, Sendable, Codable {
     public var hasMore: Bool
     /// The server's clock, in milliseconds since 1970, so the agent can warn about a wrong laptop clock.
     public var serverTime: UInt64
+    /// The operations of this request that were acknowledged as set aside, not stored; nil when none.
+    public var setAside: [SetAsideNotice]?
 
     public init(
         acknowledgedThrough: UInt64,
         operations: [SyncOperation],
         cursor: UInt64,
         hasMore: Bool,
-        serverTime: UInt64
+        serverTime: UInt64,
+        setAside: [SetAsideNotice]? = nil
     ) {
         self.acknowledgedThrough = acknowledgedThrough
         self.operations = operations
         self.cursor = cursor
         self.hasMore = hasMore
         self.serverTime = serverTime
+        self.setAside = setAside
     }
 }

@@ -27,6 +27,8 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case serverBusy = "server_busy"
     /// This agent already has an exchange in flight; retry after `Retry-After`.
     case tooManyRequests = "too_many_requests"
+    /// An operation depends on another that was set aside (only ever in a set-aside notice).
+    case setAside = "set_aside"
     /// The agent must take a fresh snapshot before syncing again.
     case resyncRequired = "resync_required"
     /// The client speaks a protocol version the server does not.

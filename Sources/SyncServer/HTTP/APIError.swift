@@ -31,7 +31,7 @@ struct APIError: HTTPResponseError {
         case .invalidValue, .clockDrift: .unprocessableContent
         case .payloadTooLarge: .contentTooLarge
         case .unauthorized: .unauthorized
-        case .outOfScope, .notPermitted: .forbidden
+        case .outOfScope, .notPermitted, .setAside: .forbidden
         case .serverBusy: .serviceUnavailable
         case .tooManyRequests: .tooManyRequests
         case .resyncRequired: .conflict

@@ -7,13 +7,23 @@ import Shared
 /// bytes in place instead of decoding and re-encoding thousands of objects; the keys are written
 /// in sorted order so the result is exactly what encoding ``SyncResponse`` or ``SnapshotPage`` gives.
 enum ResponseJSON {
-    static func syncResponse(acknowledgedThrough: UInt64, page: PulledPage, serverTime: UInt64) -> Data {
+    static func syncResponse(
+        acknowledgedThrough: UInt64,
+        page: PulledPage,
+        serverTime: UInt64,
+        setAside: [SetAsideNotice]
+    ) throws -> Data {
         var json = Data(
             "{\"acknowledgedThrough\":\(acknowledgedThrough),\"cursor\":\(page.cursor),\"hasMore\":\(page.hasMore),\"operations\":"
                 .utf8
         )
         appendArray(page.operations, to: &json)
-        json.append(contentsOf: Data(",\"serverTime\":\(serverTime)}".utf8))
+        json.append(contentsOf: Data(",\"serverTime\":\(serverTime)".utf8))
+        if !setAside.isEmpty {
+            json.append(contentsOf: Data(",\"setAside\":".utf8))
+            json.append(try CanonicalJSON.encode(setAside))
+        }
+        json.append(UInt8(ascii: "}"))
         return json
     }
 
@@ -35,6 +45,13 @@ enum ResponseJSON {
         }
         json.append(contentsOf: Data(",\"records\":".utf8))
         appendArray(slice.records, to: &json)
+        json.append(UInt8(ascii: "}"))
+        return json
+    }
+
+    static func records(_ states: [Data]) -> Data {
+        var json = Data("{\"records\":".utf8)
+        appendArray(states, to: &json)
         json.append(UInt8(ascii: "}"))
         return json
     }

@@ -31,6 +31,30 @@ struct SyncRoutes: Sendable {
         router.post("/v1/enroll") { request, context in try await enroll(request, context) }
         router.post("/v1/sync") { request, context in try await sync(request, context) }
         router.get("/v1/snapshot") { request, context in try await snapshot(request, context) }
+        router.post("/v1/records") { request, context in try await records(request, context) }
+    }
+
+    /// The current states of some records of the agent's scope, for rebuilding them after one of
+    /// its operations was set aside.
+    func records(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let agent = try await authenticate(request)
+        let body = try await WireBody.collect(request, settings: settings)
+        let asked = try WireBody.decode(RecordsRequest.self, from: body, of: request, settings: settings)
+        var keys: [RecordKey] = []
+        for text in asked.keys {
+            guard let key = RecordKey(pageKey: text) else {
+                throw APIError(
+                    code: .malformedBody,
+                    LocalizedText(
+                        "Each key names a record as type/id, for example household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f.",
+                        zh: "每个键须写成 类型/编号，例如 household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f。"
+                    )
+                )
+            }
+            keys.append(key)
+        }
+        let states = try await database.records(keys, for: agent)
+        return WireBody.json(ResponseJSON.records(states), for: request)
     }
 
     /// Confirms a token and tells the agent who it is.
@@ -94,12 +118,18 @@ struct SyncRoutes: Sendable {
             metadata: [
                 "sync.agent.replica": "\(agent.replica.rawValue)", "sync.batch.id": .untrusted(exchange.batchId),
                 "sync.ops.received": "\(exchange.operations.count)", "sync.ops.stored": "\(outcome.stored)",
+                "sync.ops.setAside": "\(outcome.setAside.count)",
                 "sync.ops.pulled": "\(page.operations.count)", "sync.conflicts.opened": "\(outcome.conflictsOpened)",
                 "sync.cursor": "\(page.cursor)",
             ]
         )
         return WireBody.json(
-            ResponseJSON.syncResponse(acknowledgedThrough: outcome.acknowledgedThrough, page: page, serverTime: time),
+            try ResponseJSON.syncResponse(
+                acknowledgedThrough: outcome.acknowledgedThrough,
+                page: page,
+                serverTime: time,
+                setAside: outcome.setAside
+            ),
             for: request
         )
     }

@@ -6,6 +6,28 @@ struct ExchangeError: CodedError, Equatable {
     let message: LocalizedText
     /// The operations at fault, when the error concerns part of a batch.
     var dots: [Dot]? = nil
+    /// True for what an honest agent can meet because the server knows more than it did (its
+    /// record moved away, its grid changed): the operation is set aside, not the batch refused.
+    var setsAside = false
+
+    /// The same refusal, marked as one that sets its operation aside.
+    func settingAside() -> ExchangeError {
+        var error = self
+        error.setsAside = true
+        return error
+    }
+
+    static func dependsOnSetAside(_ dot: Dot, _ earlier: Dot) -> ExchangeError {
+        ExchangeError(
+            code: .setAside,
+            message: LocalizedText(
+                "Operation \(dot) builds on operation \(earlier), which was set aside, so it is set aside too.",
+                zh: "操作 \(dot) 基于已被搁置的操作 \(earlier)，因此也被搁置。"
+            ),
+            dots: [dot],
+            setsAside: true
+        )
+    }
 
     static func outOfScope(_ dot: Dot, agentGrid: String) -> ExchangeError {
         ExchangeError(

@@ -24,6 +24,10 @@ struct MergeBatch {
     /// The grid tree as the incident role table asks about it, read on demand.
     private let grids: StoredGridPlacement
     private(set) var stored = 0
+    /// Operations of this batch acknowledged as set aside.
+    private(set) var setAsideCount = 0
+    /// The agent's set-aside counters by record, read when first needed.
+    private var setAsideByRecord: [RecordKey: [UInt64]]?
     private(set) var registered = 0
     private var lastSeq: Int64 = 0
     /// The records written by ``finish(batchId:cursor:)``, for the cache once the transaction commits.
@@ -65,33 +69,97 @@ struct MergeBatch {
     }
 
     /// Stores one of the agent's operations: the next counter in line, in scope, causally ready.
+    ///
+    /// An operation an honest agent may send without being able to know better (a resident of a
+    /// household that moved to another village meanwhile, or one that builds on such an
+    /// operation) is set aside instead: acknowledged, kept in `setAside` for an operator, and
+    /// named in ``setAside``, while the rest of the batch is stored. Anything else refuses the batch.
     mutating func store(_ operation: SyncOperation) throws {
         guard let agent, operation.dot.counter == acknowledgedThrough + 1 else {
             throw ExchangeError.missingDependency(operation.dot)
         }
+        // The agent's readings rise, set aside or not.
+        guard operation.hlc > lastHLC else { throw ExchangeError.clockWentBack(operation.dot) }
+        do {
+            try merge(operation, by: agent)
+        } catch let error as ExchangeError where error.setsAside {
+            try setAside(operation, because: error, by: agent)
+        }
+        acknowledgedThrough = operation.dot.counter
+        lastHLC = operation.hlc
+    }
+
+    private mutating func merge(_ operation: SyncOperation, by agent: EnrolledAgent) throws {
+        if let earlier = try setAsideDot(under: operation, by: agent) {
+            throw ExchangeError.dependsOnSetAside(operation.dot, earlier)
+        }
         var entry = try load(operation)
-        guard try isInScope(entry, as: operation, sees: agent) else {
-            throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
+        do {
+            guard try isInScope(entry, as: operation, sees: agent) else {
+                throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
+            }
+            guard entry.state.readiness(of: operation) == .ready else {
+                throw ExchangeError.missingDependency(operation.dot)
+            }
+            // Its reading follows everything its context covers: a step backdated before a
+            // server event would otherwise fold before it.
+            guard operation.hlc > entry.state.latestHLC(seenBy: operation.context) else {
+                throw ExchangeError.clockWentBack(operation.dot)
+            }
+            try checkWrite(operation, on: entry, by: agent)
+        } catch {
+            // Nothing is written yet: the record stays as it was for the rest of the batch.
+            if !entry.state.clock.isEmpty { records[operation.record] = entry }
+            throw error
         }
-        guard entry.state.readiness(of: operation) == .ready else {
-            throw ExchangeError.missingDependency(operation.dot)
-        }
-        // Its reading follows the agent's previous one and everything its context covers: a step
-        // backdated before a server event would otherwise fold before it.
-        guard operation.hlc > lastHLC, operation.hlc > entry.state.latestHLC(seenBy: operation.context) else {
-            throw ExchangeError.clockWentBack(operation.dot)
-        }
-        try checkWrite(operation, on: entry, by: agent)
         let isFirstReport = entry.state.clock.isEmpty && operation.type == .incident
         serverClock.advance(past: operation.hlc)
         try append(operation, to: &entry)
         try followAssignment(of: &entry)
         try followMove(of: &entry, by: operation, agent: agent)
-        acknowledgedThrough = operation.dot.counter
-        lastHLC = operation.hlc
         stored += 1
         records[operation.record] = entry
         if isFirstReport { try register(operation.record) }
+    }
+
+    /// One of the agent's set-aside operations on the same record that `operation`'s context
+    /// covers: the server does not have what the operation builds on.
+    private mutating func setAsideDot(under operation: SyncOperation, by agent: EnrolledAgent) throws -> Dot? {
+        guard operation.context[agent.replica] > 0 else { return nil }
+        if setAsideByRecord == nil {
+            var known: [RecordKey: [UInt64]] = [:]
+            for row in try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT type, recordId, counter FROM setAside WHERE replica = ?"),
+                arguments: [agent.replica.rawValue]
+            ) {
+                guard let type = RecordType(rawValue: row["type"]) else { continue }
+                known[RecordKey(type: type, id: row["recordId"]), default: []].append(UInt64(row["counter"] as Int64))
+            }
+            setAsideByRecord = known
+        }
+        return setAsideByRecord?[operation.record]?.map { Dot(replica: agent.replica, counter: $0) }
+            .first { operation.context.covers($0) }
+    }
+
+    /// Keeps the operation for an operator and acknowledges it as set aside.
+    private mutating func setAside(
+        _ operation: SyncOperation,
+        because error: ExchangeError,
+        by agent: EnrolledAgent
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO setAside(replica, counter, type, recordId, body, code, message, messageZh, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                agent.replica.rawValue, Int64(operation.dot.counter), operation.type.rawValue, operation.id,
+                try CanonicalJSON.encode(operation), error.code.rawValue, error.message.english, error.message.chinese,
+                Int64(now),
+            ]
+        )
+        setAsideByRecord?[operation.record, default: []].append(operation.dot.counter)
+        setAsideCount += 1
     }
 
     /// Whether the record lies in the agent's scope, judged by what the operation's author had
@@ -102,6 +170,12 @@ struct MergeBatch {
     /// does not cover (``recordMove``).
     private func isInScope(_ entry: Entry, as operation: SyncOperation, sees agent: EnrolledAgent) throws -> Bool {
         if entry.scope.isVisible(to: agent) || entry.assigned.contains(agent.gridId) { return true }
+        // An incident its author held when it acted, taken back since (the assignment ended).
+        if let seen = IncidentState(record: entry.state, seenBy: operation.context),
+            seen.responsibleNode == agent.gridId
+        {
+            return true
+        }
         let moves = try Row.fetchAll(
             db.cachedStatement(
                 sql: "SELECT g1, g2, g3, g4, replica, counter FROM recordMove WHERE type = ? AND id = ? ORDER BY seq"
@@ -153,10 +227,21 @@ struct MergeBatch {
         guard operation.type == .resident, let id = fields["householdId"]?.stringValue else { return }
         let key = RecordKey(type: .household, id: id)
         let household = try records[key] ?? loadExisting(key)
-        guard let household, !household.state.clock.isEmpty, household.scope.isVisible(to: agent) else {
-            throw ExchangeError.noHousehold(operation.dot, id, agentGrid: agent.gridId)
+        guard let household, !household.state.clock.isEmpty else {
+            // One this agent created in an operation set aside: what it could not know, set aside too.
+            let setAside = try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM setAside WHERE replica = ? AND type = 'household' AND recordId = ?",
+                arguments: [agent.replica.rawValue, id]
+            )
+            let error = ExchangeError.noHousehold(operation.dot, id, agentGrid: agent.gridId)
+            throw setAside ?? 0 > 0 ? error.settingAside() : error
         }
         if records[key] == nil { records[key] = household }
+        guard household.scope.isVisible(to: agent) else {
+            // It left the agent's scope (a move to another village) after the agent last saw it.
+            throw ExchangeError.noHousehold(operation.dot, id, agentGrid: agent.gridId).settingAside()
+        }
     }
 
     /// When a write moves a record to another grid (a household moving house), its row follows:
@@ -203,8 +288,12 @@ struct MergeBatch {
 
     /// Authors and stores a server operation (replica 0) on an existing record.
     @discardableResult
+    ///
+    /// A `create` or `log` may also bring a record the store does not have (an operator applying
+    /// a set-aside creation).
     mutating func author(_ payload: SyncOperation.Payload, on record: RecordKey) throws -> SyncOperation {
-        guard var entry = try records.removeValue(forKey: record) ?? loadExisting(record) else {
+        guard var entry = try records.removeValue(forKey: record) ?? loadExisting(record) ?? newEntry(record, payload)
+        else {
             throw ExchangeError(
                 code: .notFound,
                 message: LocalizedText(
@@ -227,6 +316,25 @@ struct MergeBatch {
         try followAssignment(of: &entry)
         records[record] = entry
         return operation
+    }
+
+    /// The set-aside notices for the agent's operations with counters in `counters`: those of
+    /// this batch and those of a retried one, so an agent whose answer was lost still learns.
+    func setAsideNotices(in counters: ClosedRange<UInt64>) throws -> [SetAsideNotice] {
+        guard let agent else { return [] }
+        return try Row.fetchAll(
+            db.cachedStatement(
+                sql:
+                    "SELECT counter, code, message, messageZh FROM setAside WHERE replica = ? AND counter BETWEEN ? AND ? ORDER BY counter"
+            ),
+            arguments: [agent.replica.rawValue, Int64(counters.lowerBound), Int64(counters.upperBound)]
+        ).map { row in
+            SetAsideNotice(
+                dot: Dot(replica: agent.replica, counter: UInt64(row["counter"] as Int64)),
+                code: row["code"],
+                message: LocalizedText(row["message"], zh: row["messageZh"])
+            )
+        }
     }
 
     /// Saves every touched record, its conflicts, the server counter and the agent's progress.
@@ -252,14 +360,14 @@ struct MergeBatch {
                 Int64(acknowledgedThrough), Int64(lastHLC.wallMilliseconds), Int64(lastHLC.logical), Int64(now),
                 cursor.map(Int64.init), agent.replica.rawValue,
             ])
-            if stored > 0 {
+            if stored > 0 || setAsideCount > 0 {
                 try Audit.record(
                     db,
                     at: now,
                     actor: "agent:\(agent.replica.rawValue)",
                     action: "push",
                     subject: batchId,
-                    detail: "\(stored) operations through counter \(acknowledgedThrough)"
+                    detail: "\(stored) operations through counter \(acknowledgedThrough), \(setAsideCount) set aside"
                 )
             }
         }
@@ -282,6 +390,23 @@ struct MergeBatch {
             return Entry(state: RecordState(type: operation.type, id: operation.id), scope: scope, hadConflicts: false)
         default:
             throw ExchangeError.missingDependency(operation.dot)
+        }
+    }
+
+    /// A record a `create` or `log` brings, placed in the grid its fields name; nil for other kinds.
+    private func newEntry(_ key: RecordKey, _ payload: SyncOperation.Payload) throws -> Entry? {
+        switch payload {
+        case .create(let fields), .log(let fields):
+            guard let grid = fields["gridId"]?.stringValue else { return nil }
+            guard let scope = try GridScope.fetch(db, gridId: grid) else {
+                throw ExchangeError(
+                    code: .invalidValue,
+                    message: LocalizedText("Grid \(grid) does not exist.", zh: "网格 \(grid) 不存在。")
+                )
+            }
+            return Entry(state: RecordState(type: key.type, id: key.id), scope: scope, hadConflicts: false)
+        default:
+            return nil
         }
     }
 

@@ -174,6 +174,33 @@ extension ServerDatabase {
                     """
             )
         }
+        migrator.registerMigration("2026-12-01 set-aside operations") { db in
+            // Operations of honest agents that the server acknowledged without storing, kept for
+            // an operator to apply or discard (protocol/README.md, "Set aside").
+            try db.execute(
+                sql: """
+                    CREATE TABLE setAside (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        replica INTEGER NOT NULL,
+                        counter INTEGER NOT NULL,
+                        type TEXT NOT NULL,
+                        recordId TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        code TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        messageZh TEXT NOT NULL,
+                        at INTEGER NOT NULL,
+                        -- pending, applied or discarded, with who decided, when and why
+                        status TEXT NOT NULL DEFAULT 'pending',
+                        decidedBy TEXT,
+                        decidedAt INTEGER,
+                        reason TEXT,
+                        UNIQUE (replica, counter)
+                    );
+                    CREATE INDEX setAside_pending ON setAside(status, id);
+                    """
+            )
+        }
         return migrator
     }
 }

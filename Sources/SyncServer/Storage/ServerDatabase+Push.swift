@@ -12,6 +12,8 @@ struct PushOutcome: Sendable, Equatable {
     let conflictsOpened: Int
     /// Incidents registered by this batch.
     let registered: Int
+    /// The request's operations acknowledged as set aside (this time or when first sent).
+    var setAside: [SetAsideNotice] = []
 }
 
 /// The county's settings that the exchange applies.
@@ -46,12 +48,15 @@ extension ServerDatabase {
                 try batch.store(operation)
             }
             let conflictsOpened = try batch.finish(batchId: batchId, cursor: cursor)
-            let outcome = PushOutcome(
+            var outcome = PushOutcome(
                 acknowledgedThrough: batch.acknowledgedThrough,
                 stored: batch.stored,
                 conflictsOpened: conflictsOpened,
                 registered: batch.registered
             )
+            if let first = operations.first?.dot.counter, let last = operations.last?.dot.counter, first <= last {
+                outcome.setAside = try batch.setAsideNotices(in: first...last)
+            }
             return (outcome, batch.saved)
         }
     }
