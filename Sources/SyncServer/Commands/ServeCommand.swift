@@ -67,7 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "gridsync.server")
-        let database = try ServerDatabase.open(directory: settings.dataDirectory)
+        let database = try DataDirectoryOption.open(settings.dataDirectory)
         let scheme = settings.tlsCertificate == nil ? "http" : "https"
         let exampleGrid = try database.grids().first { $0.level == .group }?.id
         let app = try buildApplication(
