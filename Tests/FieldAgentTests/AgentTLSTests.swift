@@ -40,18 +40,17 @@ import Testing
         let agent = folder.appendingPathComponent("agent").path
 
         let untrusted = try BuiltBinary.fieldAgent.run(
-            ["enroll", "--server", url, "--token", token, "--data-dir", agent, "--attempts", "1"],
-            scratch: folder
+            ["enroll", "--server", url, "--data-dir", agent, "--attempts", "1"],
+            scratch: folder,
+            input: token + "\n"
         )
         #expect(untrusted.status == 1)
         #expect(untrusted.stderr.contains("--ca-file"), "the refusal says what to do: \(untrusted.stderr)")
 
         let enrolled = try BuiltBinary.fieldAgent.run(
-            [
-                "enroll", "--server", url, "--token", token, "--data-dir", agent, "--ca-file",
-                certificate.certificatePath,
-            ],
-            scratch: folder
+            ["enroll", "--server", url, "--data-dir", agent, "--ca-file", certificate.certificatePath],
+            scratch: folder,
+            input: token + "\n"
         )
         #expect(enrolled.status == 0, "\(enrolled.stderr)")
         let added = try BuiltBinary.fieldAgent.run(
@@ -75,10 +74,12 @@ import Testing
         defer { server.stop() }
         try #require(try server.acceptsHandshake("-tls1_1"), "OpenSSL here allows TLS 1.1")
 
+        let tokenFile = folder.appendingPathComponent("token").path
+        try "gs_test\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let agent = folder.appendingPathComponent("agent").path
         let refused = try BuiltBinary.fieldAgent.run(
             [
-                "enroll", "--server", "https://127.0.0.1:\(server.port)", "--token", "gs_test",
+                "enroll", "--server", "https://127.0.0.1:\(server.port)", "--token-file", tokenFile,
                 "--ca-file", server.certificate.certificatePath, "--data-dir", agent, "--attempts", "1",
             ],
             scratch: folder,

@@ -41,7 +41,7 @@ public final class ServerProcess: @unchecked Sendable {
     /// - Parameters:
     ///   - logs: the folder for the child's stdout and stderr (`serve-N.out`, `serve-N.err`).
     ///   - generation: numbers the log files, one pair per start.
-    ///   - umask: set by a shell that then execs the daemon (see ``BuiltBinary/run(_:scratch:environment:umask:)``).
+    ///   - umask: set by a shell that then execs the daemon (see ``BuiltBinary/run(_:scratch:environment:input:umask:)``).
     ///   - health: asks `GET /health` on the port; true once it answers 200.
     public static func serve(
         dataDirectory: String,

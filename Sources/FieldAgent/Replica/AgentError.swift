@@ -9,8 +9,8 @@ struct AgentError: CodedError, Equatable {
     static let notEnrolled = AgentError(
         code: .notFound,
         message: LocalizedText(
-            "This laptop is not enrolled yet: run field-agent enroll --server URL --token T first.",
-            zh: "本机尚未注册：请先运行 field-agent enroll --server URL --token T。"
+            "This laptop is not enrolled yet: run field-agent enroll --server URL --token-file FILE first.",
+            zh: "本机尚未注册：请先运行 field-agent enroll --server URL --token-file 令牌文件。"
         )
     )
 
