@@ -3,9 +3,10 @@ import GridSyncTestSupport
 import Testing
 
 /// How a laptop is enrolled, with the real binaries against a real server: the token kept off the
-/// command line.
+/// command line, and plain http only to this machine unless the worker accepts it.
 @Suite struct EnrollmentTests {
-    /// The token piped in on standard input, and nothing warned about.
+    /// The token piped in on standard input; a server on this machine is reached directly even when
+    /// a proxy is set (here one that does not exist), and nothing is warned about.
     @Test(.timeLimit(.minutes(1)))
     func theTokenComesFromStandardInput() async throws {
         try await LiveCounty.with { county in
@@ -14,6 +15,7 @@ import Testing
             let enrolled = try BuiltBinary.fieldAgent.run(
                 ["enroll", "--server", county.serverURL, "--data-dir", agent.path],
                 scratch: county.folder,
+                environment: ["http_proxy": "http://127.0.0.1:9", "no_proxy": ""],
                 input: token + "\n"
             )
             #expect(enrolled.status == 0, "\(enrolled.stderr)")
@@ -88,6 +90,46 @@ import Testing
                 #expect(enrolled.stderr.split(separator: "\n").count == 1, "one warning: \(enrolled.stderr)")
                 #expect(enrolled.stderr.contains(words) && enrolled.stderr.contains("ps"), "\(enrolled.stderr)")
             }
+        }
+    }
+
+    /// Plain http to a server off this machine is refused until the worker gives `--insecure-http`;
+    /// then it warns once, and the replica remembers the choice for every later sync. The county is
+    /// reached by a name only a proxy resolves: the daemon itself, taking the proxy's requests.
+    @Test(.timeLimit(.minutes(1)))
+    func plainHTTPOffThisMachineNeedsTheWorkersConsent() async throws {
+        try await LiveCounty.with { county in
+            let token = try county.issueToken(grid: "c-1-1-1-1")
+            let file = try county.writeTokenFile(token + "\n")
+            let remote = "http://county.gridsync.invalid:\(county.server.port)"
+            let proxy = ["http_proxy": "http://127.0.0.1:\(county.server.port)", "no_proxy": ""]
+            let agent = county.newAgentDir(grid: "c-1-1-1-1")
+
+            for (language, words) in [("C", "--insecure-http"), ("zh_CN.UTF-8", "明文")] {
+                let refused = try agent.run(
+                    ["enroll", "--server", remote, "--token-file", file],
+                    environment: proxy.merging(["LANG": language]) { $1 }
+                )
+                #expect(refused.status == 2, "a usage error: \(refused.stderr)")
+                let sentence = refused.stderr.split(separator: "\n").first ?? ""
+                #expect(sentence.contains(words) && sentence.contains(remote), "\(refused.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: agent.path), "nothing written, nothing sent")
+            }
+
+            let enrolled = try agent.run(
+                ["enroll", "--server", remote, "--token-file", file, "--insecure-http"],
+                environment: proxy
+            )
+            #expect(enrolled.status == 0, "\(enrolled.stderr)")
+            let warnings = enrolled.stderr.split(separator: "\n")
+            #expect(warnings.count == 1 && warnings[0].contains("unencrypted"), "warned once: \(enrolled.stderr)")
+
+            let id = try agent.addHousehold(grid: "c-1-1-1-1", address: "一组2号", head: "包银山")
+            let synced = try agent.run(["sync", "--json"], environment: proxy)
+            #expect(synced.status == 0, "the choice is remembered: \(synced.stderr)")
+            #expect(synced.stderr.isEmpty, "\(synced.stderr)")
+            #expect(try agent.status().server == remote)
+            #expect(try county.serverState("household/\(id)") != nil, "the edit reached the county")
         }
     }
 }

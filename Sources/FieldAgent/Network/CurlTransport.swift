@@ -15,6 +15,9 @@ struct TransportSettings: Sendable {
     var caFile: String?
     /// An answer bigger than this is refused (a page is far smaller).
     var maxResponseBytes = 128 << 20
+    /// Connect straight to the server whatever the proxy variables say: set for a server on this
+    /// machine, which a proxy could not reach and must not see the token on its way to.
+    var bypassProxy = false
 }
 
 /// One HTTP answer.
@@ -76,6 +79,7 @@ final class CurlTransport {
         errorBuffer[0] = 0
         gs_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         if let caFile = settings.caFile { gs_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        if settings.bypassProxy { gs_curl_setopt_string(handle, CURLOPT_NOPROXY, "*") }
         gs_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, list.map(UnsafeMutableRawPointer.init))
         gs_curl_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
             Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue().append(data, size * count)

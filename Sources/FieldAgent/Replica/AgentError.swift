@@ -14,6 +14,17 @@ struct AgentError: CodedError, Equatable {
         )
     )
 
+    /// A replica whose server is plain http off this machine, without the worker's consent on record.
+    static func plainHTTPNotAccepted(_ url: String) -> AgentError {
+        AgentError(
+            code: .invalidValue,
+            message: LocalizedText(
+                "This laptop is enrolled with \(url) over plain http, which was not accepted with --insecure-http; enroll it again with an https:// address.",
+                zh: "本机注册的服务器 \(url) 使用明文 http，且注册时未以 --insecure-http 确认；请改用 https:// 地址重新注册。"
+            )
+        )
+    }
+
     static func alreadyEnrolled(_ directory: String) -> AgentError {
         AgentError(
             code: .invalidValue,
