@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConsoleSupport
+import Foundation
 import Shared
 
 /// `sync-server`: the county daemon and the operator's commands beside it.
@@ -15,5 +16,10 @@ struct SyncServerCommand: AsyncParsableCommand {
         ]
     )
 
-    static func main() async { await runWithExitCodes() }
+    /// Everything the server writes holds the county's records or a way into them, so nothing it
+    /// creates is open to other users, whatever umask the operator's shell or unit file has.
+    static func main() async {
+        umask(PrivateFiles.umask)
+        await runWithExitCodes()
+    }
 }

@@ -72,23 +72,31 @@ public struct BuiltBinary: Sendable {
     /// Runs `NAME ARGUMENTS` to completion, its output in files under `scratch` (never pipes, which
     /// block a child nobody reads).
     ///
-    /// `extra` adds to the English environment, for example `["LANG": "zh_CN.UTF-8"]`.
+    /// `extra` adds to the English environment, for example `["LANG": "zh_CN.UTF-8"]`. `input` is
+    /// the child's standard input (else none); `umask` (octal, such as `"000"`) is set by a shell
+    /// that then execs the binary, as an operator's shell or unit file would.
     public func run(
         _ arguments: [String],
         scratch: URL,
-        environment extra: [String: String] = [:]
+        environment extra: [String: String] = [:],
+        input: String? = nil,
+        umask: String? = nil
     ) throws -> CommandResult {
         let out = scratch.appendingPathComponent("cmd-\(UUID().uuidString).out")
         let err = scratch.appendingPathComponent("cmd-\(UUID().uuidString).err")
+        let stdin = scratch.appendingPathComponent("cmd-\(UUID().uuidString).in")
         defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
+            for file in [out, err, stdin] { try? FileManager.default.removeItem(at: file) }
         }
         let process = Process()
-        process.executableURL = try url()
-        process.arguments = arguments
+        try launch(process, arguments, umask: umask)
         process.environment = environment(extra)
-        process.standardInput = FileHandle.nullDevice
+        if let input {
+            try input.write(to: stdin, atomically: false, encoding: .utf8)
+            process.standardInput = try FileHandle(forReadingFrom: stdin)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         process.standardOutput = try Self.writeHandle(out)
         process.standardError = try Self.writeHandle(err)
         try process.run()
@@ -98,6 +106,18 @@ public struct BuiltBinary: Sendable {
             stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? ""
         )
+    }
+
+    /// Points `process` at the binary with `arguments`, through `/bin/sh -c 'umask M && exec …'`
+    /// when a umask is asked for.
+    func launch(_ process: Process, _ arguments: [String], umask: String?) throws {
+        guard let umask else {
+            process.executableURL = try url()
+            process.arguments = arguments
+            return
+        }
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", try url().path] + arguments
     }
 
     static func writeHandle(_ url: URL) throws -> FileHandle {

@@ -41,20 +41,25 @@ public final class ServerProcess: @unchecked Sendable {
     /// - Parameters:
     ///   - logs: the folder for the child's stdout and stderr (`serve-N.out`, `serve-N.err`).
     ///   - generation: numbers the log files, one pair per start.
+    ///   - umask: set by a shell that then execs the daemon (see ``BuiltBinary/run(_:scratch:environment:input:umask:)``).
     ///   - health: asks `GET /health` on the port; true once it answers 200.
     public static func serve(
         dataDirectory: String,
         logs: URL,
         generation: Int,
         environment extra: [String: String] = [:],
+        umask: String? = nil,
         timeout: Duration = .seconds(20),
         health: (Int) async -> Bool
     ) async throws -> ServerProcess {
         let out = logs.appendingPathComponent("serve-\(generation).out")
         let err = logs.appendingPathComponent("serve-\(generation).err")
         let process = Process()
-        process.executableURL = try BuiltBinary.syncServer.url()
-        process.arguments = ["serve", "--data-dir", dataDirectory, "--host", "127.0.0.1", "--port", "0"]
+        try BuiltBinary.syncServer.launch(
+            process,
+            ["serve", "--data-dir", dataDirectory, "--host", "127.0.0.1", "--port", "0"],
+            umask: umask
+        )
         process.environment = BuiltBinary.syncServer.environment(extra)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try BuiltBinary.writeHandle(out)

@@ -58,18 +58,25 @@ struct NetworkOptions: ParsableArguments {
         }
     }
 
-    /// A client for the server this replica is enrolled with, holding its credential.
+    /// A client for the server this replica is enrolled with, holding its credential; plain http
+    /// off this machine only when the worker accepted it at enrollment (`--insecure-http`).
     func client(for home: AgentHome, _ database: AgentDatabase) throws -> ServerClient {
         let replica = try database.replicaState()
-        return client(server: replica.serverURL, token: try home.credential(), rememberedCAFile: replica.caFile)
+        return client(
+            server: try replica.acceptedServer(),
+            token: try home.credential(),
+            rememberedCAFile: replica.caFile
+        )
     }
 
-    /// A client for `server`, with the CA file given here or remembered at enrollment.
-    func client(server: String, token: String, rememberedCAFile: String?) -> ServerClient {
+    /// A client for `server`, with the CA file given here or remembered at enrollment; the caller
+    /// has judged the address (``ServerAddress/exposesToken``).
+    func client(server: ServerAddress, token: String, rememberedCAFile: String?) -> ServerClient {
         var settings = TransportSettings()
         settings.caFile = caFile ?? rememberedCAFile
+        settings.bypassProxy = server.isLoopback
         return ServerClient(
-            baseURL: server,
+            baseURL: server.url,
             token: token,
             settings: settings,
             retry: RetryPolicy(attempts: attempts, baseDelay: retryDelay)

@@ -15,6 +15,9 @@ struct TransportSettings: Sendable {
     var caFile: String?
     /// An answer bigger than this is refused (a page is far smaller).
     var maxResponseBytes = 128 << 20
+    /// Connect straight to the server whatever the proxy variables say: set for a server on this
+    /// machine, which a proxy could not reach and must not see the token on its way to.
+    var bypassProxy = false
 }
 
 /// One HTTP answer.
@@ -32,6 +35,8 @@ struct HTTPResponse: Sendable {
 final class CurlTransport {
     private let handle: UnsafeMutableRawPointer
     private let settings: TransportSettings
+    /// libcurl's own account of the last failure, finer than its error code (which TLS step failed).
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
@@ -41,7 +46,10 @@ final class CurlTransport {
         self.settings = settings
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit {
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
 
     /// Performs one request and returns the answer, whatever its status.
     ///
@@ -67,7 +75,13 @@ final class CurlTransport {
         gs_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, settings.lowSpeedBytesPerSecond)
         gs_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, settings.lowSpeedSeconds)
         gs_curl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
+        // TLS 1.0 and 1.1 are deprecated (RFC 8996); the token must not travel over them, whatever
+        // the system's OpenSSL policy would allow.
+        gs_curl_setopt_long(handle, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2))
+        errorBuffer[0] = 0
+        gs_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         if let caFile = settings.caFile { gs_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        if settings.bypassProxy { gs_curl_setopt_string(handle, CURLOPT_NOPROXY, "*") }
         gs_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, list.map(UnsafeMutableRawPointer.init))
         gs_curl_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
             Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue().append(data, size * count)
@@ -95,7 +109,7 @@ final class CurlTransport {
             if sink.overLimit {
                 throw TransportError(kind: .tooLarge, detail: "answer over \(settings.maxResponseBytes) bytes")
             }
-            throw TransportError(code)
+            throw TransportError(code, explanation: String(cString: errorBuffer))
         }
         var status = 0
         gs_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

@@ -1,7 +1,8 @@
 import CCurl
 import Shared
 
-/// No complete answer arrived. Every kind but a refused certificate is worth retrying.
+/// No complete answer arrived. Every kind but a refused certificate or TLS version, or an oversized
+/// answer, is worth retrying.
 struct TransportError: ExplainedError, Equatable {
     enum Kind: Equatable {
         /// The server could not be found or reached (no network, wrong address, server down).
@@ -12,6 +13,8 @@ struct TransportError: ExplainedError, Equatable {
         case interrupted
         /// The server's certificate was not trusted.
         case certificate
+        /// The server speaks only a TLS version older than 1.2, which the agent refuses.
+        case oldTLS
         /// The answer was bigger than any page should be.
         case tooLarge
         case other
@@ -26,8 +29,17 @@ struct TransportError: ExplainedError, Equatable {
         self.detail = detail
     }
 
-    init(_ code: CURLcode) {
+    /// Classifies libcurl's failure; `explanation` is its error buffer, which tells a refused TLS
+    /// version apart from a refused certificate (both are `CURLE_SSL_CONNECT_ERROR` to OpenSSL builds).
+    init(_ code: CURLcode, explanation: String = "") {
         let detail = String(cString: curl_easy_strerror(code))
+        let lowered = explanation.lowercased()
+        if code == CURLE_SSL_CONNECT_ERROR,
+            lowered.contains("protocol version") || lowered.contains("unsupported protocol")
+        {
+            self.init(kind: .oldTLS, detail: explanation)
+            return
+        }
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
             self.init(kind: .unreachable, detail: detail)
@@ -42,7 +54,7 @@ struct TransportError: ExplainedError, Equatable {
         }
     }
 
-    var isRetryable: Bool { kind != .certificate && kind != .tooLarge }
+    var isRetryable: Bool { ![.certificate, .oldTLS, .tooLarge].contains(kind) }
 
     /// What the worker reads, with what to do about it.
     var message: LocalizedText {
@@ -66,6 +78,11 @@ struct TransportError: ExplainedError, Equatable {
             LocalizedText(
                 "The county server's certificate is not trusted (\(detail)); ask the county for its CA file and pass it with --ca-file.",
                 zh: "县级服务器的证书不受信任（\(detail)）；请向县里索取 CA 证书文件，并用 --ca-file 指定。"
+            )
+        case .oldTLS:
+            LocalizedText(
+                "The county server offers only TLS older than 1.2 (\(detail)), which is not safe for your token; ask the county operator to update the server.",
+                zh: "县级服务器只支持低于 1.2 版本的 TLS（\(detail)），不足以保护本机令牌；请联系县级管理员升级服务器。"
             )
         case .tooLarge:
             LocalizedText(

@@ -96,6 +96,17 @@ struct AgentDatabase: Sendable {
             // The county's working-day calendar as the last snapshot brought it (canonical JSON).
             try db.execute(sql: "CREATE TABLE calendar (id INTEGER PRIMARY KEY CHECK (id = 1), body BLOB NOT NULL)")
         }
+        migrator.registerMigration("2026-12-01 plain http accepted") { db in
+            // Whether the worker accepted plain http to a server off the laptop (enroll --insecure-http).
+            // Replicas enrolled before the agent asked were enrolled over whatever address they have,
+            // and keep syncing there: stopping them would strand the edits in their outboxes.
+            try db.execute(
+                sql: """
+                    ALTER TABLE replica ADD COLUMN insecureHTTP INTEGER NOT NULL DEFAULT 0;
+                    UPDATE replica SET insecureHTTP = 1 WHERE serverURL LIKE 'http://%';
+                    """
+            )
+        }
         migrator.registerMigration("2026-12-01 set-aside operations") { db in
             try db.execute(
                 sql: """

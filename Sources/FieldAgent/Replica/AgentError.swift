@@ -9,10 +9,21 @@ struct AgentError: CodedError, Equatable {
     static let notEnrolled = AgentError(
         code: .notFound,
         message: LocalizedText(
-            "This laptop is not enrolled yet: run field-agent enroll --server URL --token T first.",
-            zh: "本机尚未注册：请先运行 field-agent enroll --server URL --token T。"
+            "This laptop is not enrolled yet: run field-agent enroll --server URL --token-file FILE first.",
+            zh: "本机尚未注册：请先运行 field-agent enroll --server URL --token-file 令牌文件。"
         )
     )
+
+    /// A replica whose server is plain http off this machine, without the worker's consent on record.
+    static func plainHTTPNotAccepted(_ url: String) -> AgentError {
+        AgentError(
+            code: .invalidValue,
+            message: LocalizedText(
+                "This laptop is enrolled with \(url) over plain http, which was not accepted with --insecure-http; enroll it again with an https:// address.",
+                zh: "本机注册的服务器 \(url) 使用明文 http，且注册时未以 --insecure-http 确认；请改用 https:// 地址重新注册。"
+            )
+        )
+    }
 
     static func alreadyEnrolled(_ directory: String) -> AgentError {
         AgentError(

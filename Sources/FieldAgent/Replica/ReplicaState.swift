@@ -6,6 +6,9 @@ struct ReplicaState: Sendable, Equatable {
     var serverURL: String
     /// The county's own certificate authority, when its server's certificate is not publicly trusted.
     var caFile: String?
+    /// The worker accepted plain http to a server off this machine (`enroll --insecure-http`), so
+    /// later syncs go there too; see ``ServerAddress``.
+    var insecureHTTP: Bool
     var replica: ReplicaID
     var gridId: String
     var agentName: String
@@ -36,9 +39,10 @@ struct ReplicaState: Sendable, Equatable {
         var at: UInt64
     }
 
-    init(serverURL: String, caFile: String?, enrollment: EnrollResponse) {
+    init(serverURL: String, caFile: String?, insecureHTTP: Bool = false, enrollment: EnrollResponse) {
         self.serverURL = serverURL
         self.caFile = caFile
+        self.insecureHTTP = insecureHTTP
         replica = enrollment.replica
         gridId = enrollment.gridId
         agentName = enrollment.agentName
@@ -57,6 +61,7 @@ struct ReplicaState: Sendable, Equatable {
     init(row: Row) {
         serverURL = row["serverURL"]
         caFile = row["caFile"]
+        insecureHTTP = row["insecureHTTP"]
         replica = ReplicaID(UInt32(row["replica"] as Int64))
         gridId = row["gridId"]
         agentName = row["agentName"]
@@ -84,6 +89,15 @@ struct ReplicaState: Sendable, Equatable {
         }
     }
 
+    /// The server to sync with, refused when it is plain http off this machine and the worker did
+    /// not accept that at enrollment.
+    func acceptedServer() throws -> ServerAddress {
+        guard let address = ServerAddress(serverURL), !address.exposesToken || insecureHTTP else {
+            throw AgentError.plainHTTPNotAccepted(serverURL)
+        }
+        return address
+    }
+
     static func fetch(_ db: Database) throws -> ReplicaState? {
         try Row.fetchOne(db, sql: "SELECT * FROM replica WHERE id = 1").map(ReplicaState.init(row:))
     }
@@ -92,15 +106,15 @@ struct ReplicaState: Sendable, Equatable {
     func save(_ db: Database) throws {
         try db.execute(
             sql: """
-                INSERT OR REPLACE INTO replica (id, serverURL, caFile, replica, gridId, agentName, counter, acknowledged,
-                    cursor, hlcMilliseconds, hlcLogical, acknowledgedHlcMilliseconds, acknowledgedHlcLogical,
-                    snapshotNeeded, generation, lastSyncAt, clockOffsetMilliseconds, failureCode, failureMessage,
-                    failureMessageZh, failureAt)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO replica (id, serverURL, caFile, insecureHTTP, replica, gridId, agentName,
+                    counter, acknowledged, cursor, hlcMilliseconds, hlcLogical, acknowledgedHlcMilliseconds,
+                    acknowledgedHlcLogical, snapshotNeeded, generation, lastSyncAt, clockOffsetMilliseconds,
+                    failureCode, failureMessage, failureMessageZh, failureAt)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                serverURL, caFile, Int64(replica.rawValue), gridId, agentName, Int64(counter), Int64(acknowledged),
-                Int64(cursor), Int64(hlc.wallMilliseconds), Int64(hlc.logical),
+                serverURL, caFile, insecureHTTP, Int64(replica.rawValue), gridId, agentName, Int64(counter),
+                Int64(acknowledged), Int64(cursor), Int64(hlc.wallMilliseconds), Int64(hlc.logical),
                 Int64(acknowledgedHLC.wallMilliseconds), Int64(acknowledgedHLC.logical), snapshotNeeded, generation,
                 lastSyncAt.map(Int64.init), clockOffsetMilliseconds, failure?.code, failure?.message.english,
                 failure?.message.chinese, failure.map { Int64($0.at) },

@@ -21,7 +21,12 @@ struct DataDirectoryOption: ParsableArguments {
     }
 
     func open() throws -> ServerDatabase {
-        try ServerDatabase.open(directory: path)
+        try Self.open(path)
+    }
+
+    /// Opens the store in `directory`, saying on stderr when it had to take other users' access away.
+    static func open(_ directory: String) throws -> ServerDatabase {
+        try ServerDatabase.open(directory: directory, onTightened: Console.error)
     }
 
     /// An operator's input file (grids CSV, calendar) as text, or one sentence saying it cannot be read.

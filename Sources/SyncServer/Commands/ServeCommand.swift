@@ -67,7 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "gridsync.server")
-        let database = try ServerDatabase.open(directory: settings.dataDirectory)
+        let database = try DataDirectoryOption.open(settings.dataDirectory)
         let scheme = settings.tlsCertificate == nil ? "http" : "https"
         let exampleGrid = try database.grids().first { $0.level == .group }?.id
         let app = try buildApplication(
@@ -84,8 +84,8 @@ struct ServeCommand: AsyncParsableCommand {
                     "注册终端：sync-server agents enroll --data-dir \(settings.dataDirectory) --grid \(exampleGrid ?? "网格编码")"
                 )
                 Console.say(
-                    "then on the laptop: field-agent enroll --server \(scheme)://\(settings.host):\(channelPort) --token TOKEN",
-                    "然后在笔记本上运行：field-agent enroll --server \(scheme)://\(settings.host):\(channelPort) --token 令牌"
+                    "then on the laptop: field-agent enroll --server \(scheme)://\(settings.host):\(channelPort) --token-file FILE (a file holding the token; or pipe it in)",
+                    "然后在笔记本上运行：field-agent enroll --server \(scheme)://\(settings.host):\(channelPort) --token-file 令牌文件（或通过管道输入令牌）"
                 )
             }
         )

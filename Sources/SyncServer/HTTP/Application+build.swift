@@ -92,9 +92,19 @@ private func httpServer(_ settings: ServerSettings) throws -> HTTPServerBuilder 
         )
     }
     guard let certificate = settings.tlsCertificate, let key = settings.tlsKey else { return http1 }
-    let tls = TLSConfiguration.makeServerConfiguration(
+    return try .tls(http1, tlsConfiguration: serverTLSConfiguration(certificate: certificate, key: key))
+}
+
+/// The daemon's TLS: the configured certificate, and nothing older than TLS 1.2.
+///
+/// NIOSSL's servers accept TLS 1.0 by default; 1.0 and 1.1 are deprecated (RFC 8996) and every
+/// agent's libcurl speaks 1.2 or newer, so a client offering less is an attacker's downgrade or
+/// software that should not hold a token.
+private func serverTLSConfiguration(certificate: String, key: String) throws -> TLSConfiguration {
+    var tls = TLSConfiguration.makeServerConfiguration(
         certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
         privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
     )
-    return try .tls(http1, tlsConfiguration: tls)
+    tls.minimumTLSVersion = .tlsv12
+    return tls
 }

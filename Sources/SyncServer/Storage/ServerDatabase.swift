@@ -14,10 +14,23 @@ struct ServerDatabase: Sendable {
     /// Batches that arrive together share one transaction.
     let groupCommit: GroupCommit
 
-    /// Opens (creating if needed) `server.sqlite` in `directory` and migrates it.
-    static func open(directory: String) throws -> ServerDatabase {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        return try ServerDatabase(openPool(path: (directory as NSString).appendingPathComponent("server.sqlite")))
+    /// Opens (creating if needed) `server.sqlite` in `directory` and migrates it, with the directory
+    /// 0700 and the database files 0600 (see ``PrivateFiles``).
+    ///
+    /// - Parameter onTightened: told, once, when the directory or a file in it was open to other
+    ///   users (left so by an older release or a loose umask) and has been tightened.
+    static func open(
+        directory: String,
+        onTightened: (LocalizedText) -> Void = { _ in }
+    ) throws -> ServerDatabase {
+        let path = (directory as NSString).appendingPathComponent("server.sqlite")
+        var loosened = [try PrivateFiles.directory(directory), try PrivateFiles.restrict(path)]
+        let database = try ServerDatabase(openPool(path: path))
+        // SQLite gives new -wal and -shm files the database's mode, so tightening the database first
+        // covers them; a new database, or an older release's -wal and -shm, are tightened here.
+        loosened += try ["", "-wal", "-shm"].map { try PrivateFiles.restrict(path + $0) }
+        if let notice = PrivateFiles.notice(directory: directory, loosened.compactMap { $0 }) { onTightened(notice) }
+        return database
     }
 
     /// Opens a database file in WAL mode whose every commit reaches the disk before it returns.
@@ -52,10 +65,13 @@ struct ServerDatabase: Sendable {
         return configuration
     }
 
-    /// Copies the whole database to `path` with SQLite's online backup, consistent while the daemon serves.
+    /// Copies the whole database to `path` with SQLite's online backup, consistent while the daemon
+    /// serves; the copy is 0600, as private as the store it copies.
     func backup(to path: String) throws {
         let destination = try DatabaseQueue(path: path)
         try writer.backup(to: destination)
+        try destination.close()
+        try PrivateFiles.restrict(path)
     }
 
     /// Runs `PRAGMA integrity_check` and returns its verdict (`ok` when sound).

@@ -30,25 +30,6 @@ enum FaultLab {
 
     // MARK: Enrollment
 
-    /// The operator's `agents enroll --grid GRID`: the token on the last line of its stdout.
-    static func issueToken(
-        _ county: LiveCounty,
-        grid: String,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) throws
-        -> String
-    {
-        let issued = try county.serverCommand(["agents", "enroll", "--grid", grid])
-        try #require(issued.status == 0, "sync-server agents enroll: \(issued.stderr)", sourceLocation: sourceLocation)
-        let token = issued.lastLine
-        try #require(
-            !token.isEmpty && !token.contains(" "),
-            "no token in: \(issued.stdout)",
-            sourceLocation: sourceLocation
-        )
-        return token
-    }
-
     /// Enrolls an agent at `grid` with `field-agent enroll --server SERVER`, so that it remembers
     /// that address (a ``FaultProxy``'s) for every later sync.
     static func enroll(
@@ -57,22 +38,7 @@ enum FaultLab {
         server: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> AgentDir {
-        let token = try issueToken(county, grid: grid, sourceLocation: sourceLocation)
-        let agent = AgentDir(
-            path: county.folder.appendingPathComponent("agent-\(grid)-\(UUID().uuidString.prefix(8))").path,
-            scratch: county.folder,
-            grid: grid
-        )
-        let enrolled = try BuiltBinary.fieldAgent.run(
-            ["enroll", "--server", server, "--token", token, "--data-dir", agent.path],
-            scratch: county.folder
-        )
-        try #require(
-            enrolled.status == 0,
-            "field-agent enroll --server \(server) at \(grid) exited \(enrolled.status): \(enrolled.stderr)",
-            sourceLocation: sourceLocation
-        )
-        return agent
+        try county.enroll(grid: grid, server: server, sourceLocation: sourceLocation)
     }
 
     // MARK: The agent as a library

@@ -129,9 +129,8 @@ final class LiveCounty {
         try BuiltBinary.syncServer.run(arguments + ["--data-dir", data], scratch: folder, environment: environment)
     }
 
-    /// Enrolls an agent at `grid`: the operator's `agents enroll` (the token is the last line of its
-    /// stdout), then `field-agent enroll` in a new data directory, which downloads the area.
-    func enroll(grid: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> AgentDir {
+    /// The operator's `agents enroll --grid GRID`: the token on the last line of its stdout.
+    func issueToken(grid: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let issued = try serverCommand(["agents", "enroll", "--grid", grid])
         try #require(issued.status == 0, "sync-server agents enroll: \(issued.stderr)", sourceLocation: sourceLocation)
         let token = issued.lastLine
@@ -140,21 +139,52 @@ final class LiveCounty {
             "no token in: \(issued.stdout)",
             sourceLocation: sourceLocation
         )
-        let agent = AgentDir(
-            path: folder.appendingPathComponent("agent-\(grid)-\(UUID().uuidString.prefix(8))").path,
-            scratch: folder,
-            grid: grid
-        )
+        return token
+    }
+
+    /// Enrolls an agent at `grid`: the operator's `agents enroll`, then `field-agent enroll` with the
+    /// token in a file (`--token-file`, as an operator hands it over) in a new data directory, which
+    /// downloads the area. `server` is the address the agent remembers (default the daemon's own).
+    func enroll(
+        grid: String,
+        server: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> AgentDir {
+        let server = server ?? serverURL
+        let tokenFile = try writeTokenFile(try issueToken(grid: grid, sourceLocation: sourceLocation) + "\n")
+        let agent = newAgentDir(grid: grid)
         let enrolled = try BuiltBinary.fieldAgent.run(
-            ["enroll", "--server", serverURL, "--token", token, "--data-dir", agent.path],
+            ["enroll", "--server", server, "--token-file", tokenFile, "--data-dir", agent.path],
             scratch: folder
         )
         try #require(
             enrolled.status == 0,
-            "field-agent enroll at \(grid) exited \(enrolled.status): \(enrolled.stderr)",
+            "field-agent enroll --server \(server) at \(grid) exited \(enrolled.status): \(enrolled.stderr)",
             sourceLocation: sourceLocation
         )
         return agent
+    }
+
+    /// A fresh, not yet enrolled data directory for an agent at `grid`.
+    func newAgentDir(grid: String) -> AgentDir {
+        AgentDir(
+            path: folder.appendingPathComponent("agent-\(grid)-\(UUID().uuidString.prefix(8))").path,
+            scratch: folder,
+            grid: grid
+        )
+    }
+
+    /// A file holding `text`, readable by this user alone, as an operator hands a token over.
+    func writeTokenFile(_ text: String) throws -> String {
+        let path = folder.appendingPathComponent("token-\(UUID().uuidString.prefix(8))").path
+        guard
+            FileManager.default.createFile(
+                atPath: path,
+                contents: Data(text.utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
+        else { throw ServerProcessError("Cannot write \(path).") }
+        return path
     }
 
     // MARK: The server's store
