@@ -180,7 +180,7 @@ import Testing
 
     /// A department holds what was sent to it: it signs and feeds back, asks the county, and may
     /// not approve its own extension; once the county takes the incident back, the department's
-    /// assignment ends and its later steps are out of scope.
+    /// assignment ends, and its steps after it learned so are out of scope.
     @Test func aDepartmentActsAsHolderUntilTheIncidentLeavesIt() async throws {
         let fixture = try ServerFixture()
         defer { fixture.remove() }
@@ -250,6 +250,20 @@ import Testing
                 try fixture.count("SELECT COUNT(*) FROM assignment WHERE node = 'c-dept'") == 0,
                 "the assignment ended"
             )
+            // A step the department took before it heard the county took the incident back is
+            // concurrent with that, and kept; once it has pulled the dispatch (the last operation
+            // filed for it), the incident is out of its scope.
+            #expect(
+                try await scene.attempt(
+                    IncidentEvent(action: .comment, note: "已联系农户"),
+                    as: department,
+                    on: incident,
+                    client
+                )
+                    == .stored
+            )
+            let held = try #require(scene.agents[department].replica.records[incident])
+            #expect(IncidentState(record: held)?.responsibleNode == "c-1-1", "the dispatch away reached it")
             #expect(
                 try await scene.attempt(
                     IncidentEvent(action: .comment, note: "还在吗"),
