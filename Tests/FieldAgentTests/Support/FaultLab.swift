@@ -202,6 +202,7 @@ final class AgentChild {
         private var instant: ContinuousClock.Instant?
 
         func set(_ value: ContinuousClock.Instant) { lock.withLock { instant = value } }
+        func setIfUnset(_ value: ContinuousClock.Instant) { lock.withLock { instant = instant ?? value } }
         func get() -> ContinuousClock.Instant? { lock.withLock { instant } }
     }
 
@@ -276,6 +277,8 @@ final class AgentChild {
             try await Task.sleep(for: .milliseconds(2))
         }
         process.waitUntilExit()
+        // `isRunning` can turn false before the termination handler has run on its own thread.
+        exit.setIfUnset(.now)
     }
 
     var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
