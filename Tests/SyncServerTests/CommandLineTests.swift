@@ -50,6 +50,14 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
     }
 
+    /// The ingest benchmark replays the merge's own statements; a change to them must not leave
+    /// it behind (a debug build and a tiny workload: this checks that it runs, not how fast).
+    @Test func theIngestBenchmarkRunsAgainstTheCurrentStatements() throws {
+        let result = try server.run(["bench", "ingest", "--agents", "2", "--batches", "2", "--batch-size", "3", "--rounds", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("ratio"), "\(result.stdout)")
+    }
+
     @Test func gridsImportThenListAsJSON() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         try importCounty()

@@ -45,7 +45,8 @@ struct MergeStatementsBaseline {
         throws
     {
         let replica = batch.agent.replica.rawValue
-        _ = try Int64.fetchOne(db.cachedStatement(sql: MergeBatch.Statements.acknowledged), arguments: [replica])
+        _ = try Row.fetchOne(db.cachedStatement(sql: MergeBatch.Statements.acknowledged), arguments: [replica])
+        _ = try Row.fetchAll(db.cachedStatement(sql: MergeBatch.Statements.setAsideOfAgent), arguments: [replica])
         let scope = batch.scope.ancestors
         var touched: [RecordKey] = []
         for (operation, body) in zip(batch.operations, batch.bodies) {
@@ -69,8 +70,13 @@ struct MergeStatementsBaseline {
             ])
         }
         let last = batch.operations.last.map { Int64($0.dot.counter) } ?? 0
+        let hlc = batch.operations.last?.hlc ?? .zero
+        _ = try Row.fetchAll(
+            db.cachedStatement(sql: MergeBatch.Statements.setAsideNotices),
+            arguments: [replica, batch.operations.first.map { Int64($0.dot.counter) } ?? 0, last]
+        )
         try db.cachedStatement(sql: MergeBatch.Statements.progress).execute(arguments: [
-            last, Int64(now), 0, replica,
+            last, Int64(hlc.wallMilliseconds), Int64(hlc.logical), Int64(now), 0, replica,
         ])
         try Audit.record(
             db,

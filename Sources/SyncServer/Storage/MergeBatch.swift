@@ -129,7 +129,7 @@ struct MergeBatch {
         if setAsideByRecord == nil {
             var known: [RecordKey: [UInt64]] = [:]
             for row in try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT type, recordId, counter FROM setAside WHERE replica = ?"),
+                db.cachedStatement(sql: Statements.setAsideOfAgent),
                 arguments: [agent.replica.rawValue]
             ) {
                 guard let type = RecordType(rawValue: row["type"]) else { continue }
@@ -323,10 +323,7 @@ struct MergeBatch {
     func setAsideNotices(in counters: ClosedRange<UInt64>) throws -> [SetAsideNotice] {
         guard let agent else { return [] }
         return try Row.fetchAll(
-            db.cachedStatement(
-                sql:
-                    "SELECT counter, code, message, messageZh FROM setAside WHERE replica = ? AND counter BETWEEN ? AND ? ORDER BY counter"
-            ),
+            db.cachedStatement(sql: Statements.setAsideNotices),
             arguments: [agent.replica.rawValue, Int64(counters.lowerBound), Int64(counters.upperBound)]
         ).map { row in
             SetAsideNotice(
@@ -585,6 +582,9 @@ extension MergeBatch {
             INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq
             """
+        static let setAsideOfAgent = "SELECT type, recordId, counter FROM setAside WHERE replica = ?"
+        static let setAsideNotices =
+            "SELECT counter, code, message, messageZh FROM setAside WHERE replica = ? AND counter BETWEEN ? AND ? ORDER BY counter"
         static let markOpen = "INSERT OR IGNORE INTO openIncident(id) VALUES (?)"
         static let markClosed = "DELETE FROM openIncident WHERE id = ?"
         static let progress = """
