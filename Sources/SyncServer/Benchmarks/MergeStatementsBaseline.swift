@@ -71,10 +71,6 @@ struct MergeStatementsBaseline {
         }
         let last = batch.operations.last.map { Int64($0.dot.counter) } ?? 0
         let hlc = batch.operations.last?.hlc ?? .zero
-        _ = try Row.fetchAll(
-            db.cachedStatement(sql: MergeBatch.Statements.setAsideNotices),
-            arguments: [replica, batch.operations.first.map { Int64($0.dot.counter) } ?? 0, last]
-        )
         try db.cachedStatement(sql: MergeBatch.Statements.progress).execute(arguments: [
             last, Int64(hlc.wallMilliseconds), Int64(hlc.logical), Int64(now), 0, replica,
         ])

@@ -44,6 +44,9 @@ extension ServerDatabase {
         let cache = cache
         return try await groupCommit.submit { db in
             var batch = try MergeBatch(db: db, agent: agent, now: now, rules: rules, cache: cache)
+            // Operations at or below the acknowledgement are a retry's: it may have to learn again
+            // which of them were set aside.
+            let retried = operations.first.map { $0.dot.counter <= batch.acknowledgedThrough } ?? false
             for operation in operations where operation.dot.counter > batch.acknowledgedThrough {
                 try batch.store(operation)
             }
@@ -54,7 +57,9 @@ extension ServerDatabase {
                 conflictsOpened: conflictsOpened,
                 registered: batch.registered
             )
-            if let first = operations.first?.dot.counter, let last = operations.last?.dot.counter, first <= last {
+            if retried || batch.setAsideCount > 0, let first = operations.first?.dot.counter,
+                let last = operations.last?.dot.counter, first <= last
+            {
                 outcome.setAside = try batch.setAsideNotices(in: first...last)
             }
             return (outcome, batch.saved)
