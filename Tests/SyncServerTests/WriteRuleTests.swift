@@ -127,6 +127,41 @@ import Testing
         }
     }
 
+    /// A dot sent again must name what it named the first time, in the log or, once compaction
+    /// dropped it, by its digest: the same operation is acknowledged again (a retry), another is
+    /// a copied laptop's (`replica_copied`, nothing written).
+    @Test func aDotSentAgainWithOtherContentIsACopiedLaptopsEvenAfterCompaction() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var copy = agent
+            agent.addHousehold(address: "一组1号")
+            let retry = agent.request()
+            try await client.sync(&agent)
+            copy.addHousehold(address: "一组9号")
+            for compacted in [false, true] {
+                if compacted {
+                    fixture.clock.advance(by: 2 * 86_400_000)
+                    #expect(
+                        try await fixture.database.compact(retentionMilliseconds: 86_400_000, now: fixture.clock.now)
+                            == 1
+                    )
+                    #expect(try fixture.count("SELECT COUNT(*) FROM operationDigest") == 1)
+                }
+                // Both come with the agent's cursor: an older one would be sent to resync first.
+                copy.cursor = agent.cursor
+                let again = SyncRequest(batchId: retry.batchId, cursor: agent.cursor, operations: retry.operations)
+                #expect(
+                    try await client.send(again, token: agent.token).status == .ok,
+                    "a retry (compacted: \(compacted))"
+                )
+                let error = try await client.expectRefusal(.replicaCopied, .conflict, for: copy, fixture: fixture)
+                #expect(error?.dots?.first?.counter == 1)
+            }
+        }
+    }
+
     /// An incident's grid is where it happened: it is written once, with the report.
     @Test func anIncidentsGridCannotBeRewritten() async throws {
         let fixture = try ServerFixture()

@@ -113,8 +113,10 @@ struct EnrollCommand: ParsableCommand {
             )
         }
         let home = data.home
-        if let existing = try? home.database(), (try? existing.replicaState()) != nil {
-            throw AgentError.alreadyEnrolled(home.path)
+        if let existing = try? home.database(), let replica = try? existing.replicaState() {
+            // A copied laptop enrolls again in place, keeping its records and unsent edits.
+            guard replica.copiedFrom != nil else { throw AgentError.alreadyEnrolled(home.path) }
+            return try reenroll(existing, at: address, home: home)
         }
         let secret = try EnrollToken.read(option: token, file: tokenFile)
         let client = network.client(server: address, token: secret, rememberedCAFile: nil)
@@ -139,6 +141,30 @@ struct EnrollCommand: ParsableCommand {
         Console.say(
             "Downloaded \(summary.snapshotRecords) records of your area.",
             "已下载辖区数据 \(summary.snapshotRecords) 条。"
+        )
+    }
+
+    /// Takes a new identity for a laptop found to be a copy of another: the new token replaces
+    /// the old, the next sync downloads the area afresh and sends the edits the county does not
+    /// have under the new replica id.
+    private func reenroll(_ database: AgentDatabase, at address: ServerAddress, home: AgentHome) throws {
+        let secret = try EnrollToken.read(option: token, file: tokenFile)
+        let client = network.client(
+            server: address,
+            token: secret,
+            rememberedCAFile: try database.replicaState().caFile
+        )
+        let enrollment = try client.enroll()
+        try database.reenroll(as: enrollment, at: client.baseURL)
+        try home.saveCredential(secret)
+        Console.say(
+            "Enrolled again as \(enrollment.agentName) (replica \(enrollment.replica.rawValue)); your records and unsent edits are kept.",
+            "已重新注册为 \(enrollment.agentName)（副本 \(enrollment.replica.rawValue)）；本机记录和未上传的修改均已保留。"
+        )
+        let summary = try home.withSyncLock { try SyncCommand.synchronizer(database, client).sync() }
+        Console.say(
+            "Synced under the new identity: pushed \(summary.pushed), pulled \(summary.pulled).",
+            "已以新身份同步：上传 \(summary.pushed) 条，下载 \(summary.pulled) 条。"
         )
     }
 }

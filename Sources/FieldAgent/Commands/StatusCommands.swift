@@ -123,6 +123,11 @@ struct StatusCommand: ParsableCommand {
                 "the server refused some edits; your edits are kept here; tell the county operator what the message says.",
                 zh: "服务器拒收了部分修改；这些修改仍保存在本机；请把上面的提示告知县级管理员。"
             )
+        case ErrorCode.replicaCopied.rawValue:
+            LocalizedText(
+                "ask the county operator for a new token and run field-agent enroll again on this laptop; nothing is lost.",
+                zh: "请向县级管理员申请新令牌，并在本机重新运行 field-agent enroll；数据不会丢失。"
+            )
         case ErrorCode.unsupportedVersion.rawValue:
             LocalizedText("update field-agent to the county's version.", zh: "请把 field-agent 升级到县里使用的版本。")
         default:

@@ -37,6 +37,8 @@ struct Synchronizer {
         defer { progress.finish() }  // the summary starts on a line of its own
         var summary = SyncSummary()
         do {
+            let state = try database.replicaState()
+            guard state.copiedFrom == nil || state.previousReplica != nil else { throw AgentError.copiedReplica }
             summary.restamped = try database.restampOutbox(now: now())
             if try database.replicaState().snapshotNeeded { summary.snapshotRecords = try snapshot() }
             try repairSetAsideRecords()
@@ -70,6 +72,9 @@ struct Synchronizer {
             let response: SyncResponse
             do {
                 response = try client.exchange(request)
+            } catch let refusal as ServerRefusal where refusal.code == .replicaCopied {
+                try database.markCopied(from: refusal.body.dots?.first?.counter ?? replica.acknowledged + 1)
+                throw AgentError.copiedReplica
             } catch let refusal as ServerRefusal where refusal.code == .payloadTooLarge && operations.count > 1 {
                 limit = operations.count / 2
                 continue
@@ -80,6 +85,11 @@ struct Synchronizer {
                 try database.requireSnapshot()
                 summary.snapshotRecords += try snapshot()
                 continue
+            }
+            // The server holds more of this laptop than it ever wrote: an older image of itself.
+            guard response.acknowledgedThrough <= replica.counter else {
+                try database.markCopied(from: replica.counter + 1)
+                throw AgentError.copiedReplica
             }
             let outcome = try database.commit(response, now: now())
             summary.setAside += response.setAside?.count ?? 0

@@ -85,9 +85,6 @@ extension AgentDatabase {
         try db.execute(sql: "DELETE FROM outbox WHERE counter <= ?", arguments: [Int64(counter)])
         let count = Int(counter - replica.acknowledged)
         replica.acknowledged = counter
-        // The server never acknowledges what was not authored here, but if this laptop's replica
-        // was rebuilt under an old token it must not reuse counters the server already holds.
-        replica.counter = max(replica.counter, counter)
         return count
     }
 

@@ -6,6 +6,10 @@ extension AgentDatabase {
     /// Re-stamps the outbox when its clock readings are ahead of the laptop's clock by more than
     /// `tolerance`: the clock ran ahead when they were written and has been set right since.
     ///
+    /// The tolerance is the server's drift bound: a reading within it may already be stored (an
+    /// answer lost on the way), and a stored operation sent again with another reading would look
+    /// like a copied laptop's; one beyond it the server has refused.
+    ///
     /// Readings the server has not acknowledged are nobody's knowledge yet, so they may change.
     /// Each new reading still orders after the agent's acknowledged one and after everything its
     /// operation's context covers (the server checks both), and the records here take the same
@@ -13,7 +17,7 @@ extension AgentDatabase {
     ///
     /// - Returns: how many operations were re-stamped (0 when the outbox was not ahead).
     @discardableResult
-    func restampOutbox(now: UInt64, tolerance: UInt64 = 60_000) throws -> Int {
+    func restampOutbox(now: UInt64, tolerance: UInt64 = HybridLogicalClock.defaultMaxDriftMilliseconds) throws -> Int {
         try writer.write { db in
             var replica = try Self.requireState(db)
             let operations = try Data.fetchAll(db, sql: "SELECT operation FROM outbox ORDER BY counter")

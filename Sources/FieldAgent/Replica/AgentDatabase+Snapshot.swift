@@ -51,6 +51,7 @@ extension AgentDatabase {
             var replica = try Self.requireState(db)
             try db.execute(sql: "DELETE FROM record WHERE generation < ?", arguments: [replica.generation])
             try db.execute(sql: "DELETE FROM waiting")
+            try Self.renumberOutbox(db, &replica)
             var replayed = 0
             let outbox = try Data.fetchAll(db, sql: "SELECT operation FROM outbox ORDER BY counter")
             for data in outbox {

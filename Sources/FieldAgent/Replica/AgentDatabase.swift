@@ -135,6 +135,17 @@ struct AgentDatabase: Sendable {
                     """
             )
         }
+        migrator.registerMigration("2026-12-02 copied replicas") { db in
+            // copiedFrom: the first counter at which this laptop's operations differ from what the
+            // server holds under its replica id (a copied or restored laptop); previousReplica:
+            // that id, once re-enrolled under a new one, until the outbox is renumbered.
+            try db.execute(
+                sql: """
+                    ALTER TABLE replica ADD COLUMN copiedFrom INTEGER;
+                    ALTER TABLE replica ADD COLUMN previousReplica INTEGER;
+                    """
+            )
+        }
         return migrator
     }
 }

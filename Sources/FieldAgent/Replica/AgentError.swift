@@ -25,6 +25,25 @@ struct AgentError: CodedError, Equatable {
         )
     }
 
+    /// The server holds other content under this laptop's dots: the replica was copied or restored.
+    static let copiedReplica = AgentError(
+        code: .replicaCopied,
+        message: LocalizedText(
+            "This laptop's data was copied from another laptop, or restored from an older copy, so the county cannot tell its edits apart; ask the county operator for a new token and run field-agent enroll again here: every record and unsent edit is kept.",
+            zh: "本机数据是从另一台笔记本复制来的，或从旧备份恢复的，县级无法区分其修改；请向县级管理员申请新令牌，并在本机重新运行 field-agent enroll：所有记录和未上传的修改都会保留。"
+        )
+    )
+
+    static func reenrolledElsewhere(_ grid: String, was: String) -> AgentError {
+        AgentError(
+            code: .invalidValue,
+            message: LocalizedText(
+                "The new token is for grid \(grid), but this laptop keeps grid \(was); ask for a token of grid \(was).",
+                zh: "新令牌属于网格 \(grid)，而本机负责网格 \(was)；请申请网格 \(was) 的令牌。"
+            )
+        )
+    }
+
     static func alreadyEnrolled(_ directory: String) -> AgentError {
         AgentError(
             code: .invalidValue,

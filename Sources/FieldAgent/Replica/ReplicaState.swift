@@ -31,6 +31,13 @@ struct ReplicaState: Sendable, Equatable {
     var clockOffsetMilliseconds: Int64?
     /// What went wrong last time, until a sync succeeds.
     var failure: Failure?
+    /// Set when this laptop turned out to be a copy (or an older image) of another: its own
+    /// operations from this counter on differ from what the server holds under its replica id.
+    /// It must enroll again; until then it does not sync.
+    var copiedFrom: UInt64?
+    /// The replica id this laptop had before it enrolled again, until the next snapshot has
+    /// renumbered its unsent operations under the new one.
+    var previousReplica: ReplicaID?
 
     /// The last failure of a sync, kept for `status`.
     struct Failure: Sendable, Equatable {
@@ -56,6 +63,8 @@ struct ReplicaState: Sendable, Equatable {
         lastSyncAt = nil
         clockOffsetMilliseconds = nil
         failure = nil
+        copiedFrom = nil
+        previousReplica = nil
     }
 
     init(row: Row) {
@@ -80,6 +89,8 @@ struct ReplicaState: Sendable, Equatable {
         generation = row["generation"]
         lastSyncAt = (row["lastSyncAt"] as Int64?).map(UInt64.init)
         clockOffsetMilliseconds = row["clockOffsetMilliseconds"]
+        copiedFrom = (row["copiedFrom"] as Int64?).map(UInt64.init)
+        previousReplica = (row["previousReplica"] as Int64?).map { ReplicaID(UInt32($0)) }
         if let code = row["failureCode"] as String? {
             failure = Failure(
                 code: code,
@@ -109,15 +120,16 @@ struct ReplicaState: Sendable, Equatable {
                 INSERT OR REPLACE INTO replica (id, serverURL, caFile, insecureHTTP, replica, gridId, agentName,
                     counter, acknowledged, cursor, hlcMilliseconds, hlcLogical, acknowledgedHlcMilliseconds,
                     acknowledgedHlcLogical, snapshotNeeded, generation, lastSyncAt, clockOffsetMilliseconds,
-                    failureCode, failureMessage, failureMessageZh, failureAt)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    failureCode, failureMessage, failureMessageZh, failureAt, copiedFrom, previousReplica)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 serverURL, caFile, insecureHTTP, Int64(replica.rawValue), gridId, agentName, Int64(counter),
                 Int64(acknowledged), Int64(cursor), Int64(hlc.wallMilliseconds), Int64(hlc.logical),
                 Int64(acknowledgedHLC.wallMilliseconds), Int64(acknowledgedHLC.logical), snapshotNeeded, generation,
                 lastSyncAt.map(Int64.init), clockOffsetMilliseconds, failure?.code, failure?.message.english,
-                failure?.message.chinese, failure.map { Int64($0.at) },
+                failure?.message.chinese, failure.map { Int64($0.at) }, copiedFrom.map(Int64.init),
+                previousReplica.map { Int64($0.rawValue) },
             ]
         )
     }

@@ -29,6 +29,8 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case tooManyRequests = "too_many_requests"
     /// An operation depends on another that was set aside (only ever in a set-aside notice).
     case setAside = "set_aside"
+    /// A dot the server holds with other content: the laptop's replica was copied or restored; enroll again.
+    case replicaCopied = "replica_copied"
     /// The agent must take a fresh snapshot before syncing again.
     case resyncRequired = "resync_required"
     /// The client speaks a protocol version the server does not.

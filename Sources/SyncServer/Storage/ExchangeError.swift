@@ -17,6 +17,17 @@ struct ExchangeError: CodedError, Equatable {
         return error
     }
 
+    static func replicaCopied(_ dot: Dot) -> ExchangeError {
+        ExchangeError(
+            code: .replicaCopied,
+            message: LocalizedText(
+                "Operation \(dot) differs from the one the county already holds under that number: this laptop's data was copied from another laptop, or restored from an older copy; enroll it again with a new token, and nothing it holds is lost.",
+                zh: "操作 \(dot) 与县级已保存的同号操作内容不同：本机数据是从另一台笔记本复制来的，或从旧备份恢复的；请用新令牌重新注册本机，本机数据不会丢失。"
+            ),
+            dots: [dot]
+        )
+    }
+
     static func dependsOnSetAside(_ dot: Dot, _ earlier: Dot) -> ExchangeError {
         ExchangeError(
             code: .setAside,

@@ -14,6 +14,8 @@ extension ServerDatabase {
                 try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM oplog WHERE receivedAt < ?", arguments: [cutoff]) ?? 0
             let floor = max(seenByAll, expired)
             guard floor > 0 else { return 0 }
+            // A copied laptop can send a compacted dot again; its digest still tells it apart.
+            try OperationDigest.keep(throughSeq: floor, db)
             try db.execute(sql: "DELETE FROM oplog WHERE seq <= ?", arguments: [floor])
             let dropped = db.changesCount
             try db.execute(

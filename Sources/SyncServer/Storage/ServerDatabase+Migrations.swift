@@ -201,6 +201,19 @@ extension ServerDatabase {
                     """
             )
         }
+        migrator.registerMigration("2026-12-02 operation digests") { db in
+            // What compaction dropped, by dot: 8 bytes of its SHA-256 (OperationDigest).
+            try db.execute(
+                sql: """
+                    CREATE TABLE operationDigest (
+                        replica INTEGER NOT NULL,
+                        counter INTEGER NOT NULL,
+                        digest BLOB NOT NULL,
+                        PRIMARY KEY (replica, counter)
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -47,8 +47,13 @@ extension ServerDatabase {
             // Operations at or below the acknowledgement are a retry's: it may have to learn again
             // which of them were set aside.
             let retried = operations.first.map { $0.dot.counter <= batch.acknowledgedThrough } ?? false
-            for operation in operations where operation.dot.counter > batch.acknowledgedThrough {
-                try batch.store(operation)
+            for operation in operations {
+                if operation.dot.counter > batch.acknowledgedThrough {
+                    try batch.store(operation)
+                } else if try OperationDigest.matches(operation, db) != true {
+                    // A dot the store holds with other content (or nothing at all): a copy of a laptop.
+                    throw ExchangeError.replicaCopied(operation.dot)
+                }
             }
             let conflictsOpened = try batch.finish(batchId: batchId, cursor: cursor)
             var outcome = PushOutcome(
