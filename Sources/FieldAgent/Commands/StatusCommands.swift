@@ -27,6 +27,8 @@ struct StatusCommand: ParsableCommand {
         let openConflicts: Int
         /// Edits the server set aside and this laptop undid (`field-agent set-aside list`).
         let setAside: Int
+        /// Pulled changes of a newer server release, kept unread until field-agent is updated.
+        let unreadable: Int
         let snapshotNeeded: Bool
         let clockOffsetMilliseconds: Int64?
         let lastFailure: Failure?
@@ -53,6 +55,7 @@ struct StatusCommand: ParsableCommand {
             cursor: replica.cursor,
             openConflicts: try database.conflictedRecordCount(),
             setAside: try database.setAsideOperations().count,
+            unreadable: try database.unreadableCount(),
             snapshotNeeded: replica.snapshotNeeded,
             clockOffsetMilliseconds: replica.clockOffsetMilliseconds,
             lastFailure: replica.failure.map {
@@ -78,6 +81,12 @@ struct StatusCommand: ParsableCommand {
             ("Set aside by the server", "被服务器搁置", "\(report.setAside)"),
         ]
         Console.printTable(["", ""], rows.map { [Console.localized($0.0, $0.1), $0.2] })
+        if report.unreadable > 0 {
+            Console.say(
+                "Update field-agent: the county server runs a newer release, and \(report.unreadable) of its changes wait here unread.",
+                "请升级 field-agent：县级服务器使用的是更新的版本，其 \(report.unreadable) 条变更在本机等待读取。"
+            )
+        }
         if report.setAside > 0 {
             Console.say(
                 "The county server set aside \(report.setAside) of your edits; field-agent set-aside list shows each with the reason, and the county operator decides on them.",

@@ -61,6 +61,12 @@ struct SyncCommand: ParsableCommand {
                 "有 \(summary.restamped) 条未上传的修改是在本机时钟偏快时做的，上传前已改用校准后的时间。"
             )
         }
+        if summary.unreadable > 0 {
+            Console.say(
+                "The county server runs a newer release: \(summary.unreadable) changes it sent are kept here unread until you update field-agent; everything else synced.",
+                "县级服务器使用的是更新的版本：其发来的 \(summary.unreadable) 条变更暂存本机、尚未读取，请升级 field-agent；其余内容已同步。"
+            )
+        }
         if summary.setAside > 0 {
             Console.say(
                 "The county server set aside \(summary.setAside) of your edits and undid them here; field-agent set-aside list says why.",

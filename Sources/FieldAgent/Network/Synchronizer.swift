@@ -14,6 +14,8 @@ struct SyncSummary: Sendable, Equatable, Encodable {
     var restamped = 0
     /// Edits the server set aside in this sync (undone here; `field-agent set-aside list` says why).
     var setAside = 0
+    /// Pulled changes of a newer server release this laptop cannot read yet, kept for after an upgrade.
+    var unreadable = 0
     /// The laptop's clock minus the server's, when it is off by more than the warning threshold.
     var clockOffsetMilliseconds: Int64?
 }
@@ -40,6 +42,7 @@ struct Synchronizer {
             let state = try database.replicaState()
             guard state.copiedFrom == nil || state.previousReplica != nil else { throw AgentError.copiedReplica }
             summary.restamped = try database.restampOutbox(now: now())
+            try database.readKeptOperations()
             if try database.replicaState().snapshotNeeded { summary.snapshotRecords = try snapshot() }
             try repairSetAsideRecords()
             try exchangeUntilDone(&summary)
@@ -49,6 +52,7 @@ struct Synchronizer {
             throw error
         }
         summary.conflicts = try database.conflictedRecordCount()
+        summary.unreadable = try database.unreadableCount()
         summary.requests = client.requests
         let offset = try database.replicaState().clockOffsetMilliseconds ?? 0
         if abs(offset) > Self.clockWarning { summary.clockOffsetMilliseconds = offset }

@@ -36,9 +36,10 @@ extension AgentDatabase {
             )
             var clock = HybridLogicalClock(last: replica.hlc)
             var applied = 0
+            for unreadable in response.unreadable { try Self.keepUnreadable(unreadable, db: db) }
             for operation in response.operations {
                 clock.advance(past: operation.hlc)
-                applied += try Self.merge(operation, generation: replica.generation, db: db)
+                applied += try Self.mergeOrKeep(operation, generation: replica.generation, db: db)
             }
             replica.hlc = clock.last
             replica.cursor = response.cursor
@@ -86,6 +87,24 @@ extension AgentDatabase {
         let count = Int(counter - replica.acknowledged)
         replica.acknowledged = counter
         return count
+    }
+
+    /// Merges a pulled operation, or keeps it for after an upgrade when its record holds what this
+    /// release cannot read (a state written by a newer server); nothing else of the page stops.
+    static func mergeOrKeep(_ operation: SyncOperation, generation: Int64, db: Database) throws -> Int {
+        do {
+            return try merge(operation, generation: generation, db: db)
+        } catch let error as ModelError where error.code == .unknownKind || error.code == .unknownField {
+            try keepUnreadable(try CanonicalJSON.encode(operation), db: db)
+            return 0
+        }
+    }
+
+    static func keepUnreadable(_ bytes: Data, db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO unreadable (operation, reason) VALUES (?, ?)",
+            arguments: [bytes, "newer release"]
+        )
     }
 
     /// Merges one pulled operation by the causal rule; returns the number of operations applied

@@ -56,8 +56,13 @@ extension AgentDatabase {
             let outbox = try Data.fetchAll(db, sql: "SELECT operation FROM outbox ORDER BY counter")
             for data in outbox {
                 let operation = try CanonicalJSON.decode(SyncOperation.self, from: data)
-                var state = try Self.state(db, operation.record) ?? RecordState(type: operation.type, id: operation.id)
-                guard state.readiness(of: operation) == .ready else { continue }
+                // A record a newer server release wrote, which this one cannot read: the operation
+                // stays in the outbox and goes up; the laptop shows it after an upgrade.
+                guard
+                    var state = try? Self.state(db, operation.record)
+                        ?? RecordState(type: operation.type, id: operation.id),
+                    state.readiness(of: operation) == .ready
+                else { continue }
                 state.apply(operation)
                 try Self.store(db, state, generation: replica.generation)
                 replayed += 1

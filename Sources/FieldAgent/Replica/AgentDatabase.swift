@@ -135,6 +135,15 @@ struct AgentDatabase: Sendable {
                     """
             )
         }
+        migrator.registerMigration("2026-12-02 operations of a newer release") { db in
+            // Pulled operations this release cannot read yet (a kind, incident step or key of a
+            // newer server release), as they came, in the order they came; read again after an
+            // upgrade, and merged then.
+            try db.execute(
+                sql:
+                    "CREATE TABLE unreadable (id INTEGER PRIMARY KEY AUTOINCREMENT, operation BLOB NOT NULL, reason TEXT NOT NULL)"
+            )
+        }
         migrator.registerMigration("2026-12-02 copied replicas") { db in
             // copiedFrom: the first counter at which this laptop's operations differ from what the
             // server holds under its replica id (a copied or restored laptop); previousReplica:

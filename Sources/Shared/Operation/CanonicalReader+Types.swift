@@ -1,3 +1,5 @@
+import Foundation
+
 // How the wire types read themselves with CanonicalReader. Each mirrors its Codable conformance:
 // the same keys, the same optional keys, the same strictness.
 
@@ -325,10 +327,19 @@ extension SyncResponse: CanonicalJSONReadable {
         var hasMore: Bool?
         var serverTime: UInt64?
         var setAside: [SetAsideNotice]?
+        var unreadable: [Data] = []
         try reader.object { reader, key in
             switch key {
             case "acknowledgedThrough": acknowledged = try reader.counter("acknowledgedThrough")
-            case "operations": operations = try reader.array(SyncOperation.read)
+            case "operations":
+                operations = try reader.array { reader in try reader.tolerating(SyncOperation.read) }.compactMap {
+                    switch $0 {
+                    case .success(let operation): return operation
+                    case .failure(let skipped):
+                        unreadable.append(skipped.bytes)
+                        return nil
+                    }
+                }
             case "cursor": cursor = try reader.counter("cursor")
             case "hasMore": hasMore = try reader.bool()
             case "serverTime": serverTime = try reader.counter("serverTime")
@@ -339,7 +350,7 @@ extension SyncResponse: CanonicalJSONReadable {
         guard let acknowledged, let operations, let cursor, let hasMore, let serverTime else {
             throw reader.missing("acknowledgedThrough")
         }
-        return SyncResponse(
+        var response = SyncResponse(
             acknowledgedThrough: acknowledged,
             operations: operations,
             cursor: cursor,
@@ -347,6 +358,8 @@ extension SyncResponse: CanonicalJSONReadable {
             serverTime: serverTime,
             setAside: setAside
         )
+        response.unreadable = unreadable
+        return response
     }
 }
 

@@ -97,6 +97,30 @@ struct CanonicalReader {
         return (value, Data(bytes[start..<index]))
     }
 
+    /// Reads one value with `read`; when it names a kind, action or key this release does not
+    /// know (`unknown_kind`, `unknown_field`), passes over it and returns its exact bytes instead,
+    /// so a reader one release behind keeps what it cannot read yet rather than failing.
+    mutating func tolerating<Value>(_ read: (inout CanonicalReader) throws -> Value) throws -> Result<Value, Unreadable>
+    {
+        skipWhitespace()
+        let start = index
+        let depthThen = depth
+        do {
+            return .success(try read(&self))
+        } catch let error as ModelError where error.code == .unknownKind || error.code == .unknownField {
+            index = start
+            depth = depthThen
+            try skipValue()
+            return .failure(Unreadable(bytes: Data(bytes[start..<index]), reason: error))
+        }
+    }
+
+    /// A value this release could not read, as it came.
+    struct Unreadable: Error {
+        let bytes: Data
+        let reason: ModelError
+    }
+
     /// True (and consumed) when the next value is `null`.
     mutating func null() -> Bool {
         skipWhitespace()

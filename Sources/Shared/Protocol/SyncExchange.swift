@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The current version of the wire protocol; requests name it, and the server refuses others.
 public enum ProtocolVersion {
     public static let current = 1
@@ -45,6 +47,13 @@ public struct SyncResponse: Hashable, Sendable, Codable {
     public var serverTime: UInt64
     /// The operations of this request that were acknowledged as set aside, not stored; nil when none.
     public var setAside: [SetAsideNotice]?
+    /// Pulled operations this release cannot read (a kind, incident step or key of a newer
+    /// release), exactly as they came; never on the wire as such, they are part of `operations`.
+    public var unreadable: [Data] = []
+
+    enum CodingKeys: String, CodingKey {
+        case acknowledgedThrough, operations, cursor, hasMore, serverTime, setAside
+    }
 
     public init(
         acknowledgedThrough: UInt64,
