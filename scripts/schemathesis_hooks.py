@@ -40,7 +40,7 @@ DOCUMENTED_EXAMPLE = _documented_example()
 STATE_REFUSALS = {
     400: {"missing_dependency"},
     403: {"out_of_scope", "not_permitted"},
-    409: {"resync_required", "replica_copied"},
+    409: {"resync_required", "replica_copied", "store_rolled_back"},
     422: {"invalid_value", "clock_drift"},
     429: {"too_many_requests"},
     503: {"server_busy"},

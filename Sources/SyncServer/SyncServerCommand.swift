@@ -12,6 +12,7 @@ struct SyncServerCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, GridsCommand.self, AgentsCommand.self, ConflictsCommand.self, IncidentsCommand.self,
             EscalateCommand.self, CalendarCommand.self, SetAsideCommand.self, BackupCommand.self,
+            RecoveryCommand.self,
             MergeDemoCommand.self, BenchCommand.self,
         ]
     )

@@ -15,12 +15,6 @@ import Testing
         return copy
     }
 
-    /// Enrolls `agent`'s existing data directory again with a new token for its grid.
-    static func enrollAgain(_ agent: AgentDir, in county: LiveCounty) throws -> BuiltBinary.CommandResult {
-        let token = try county.writeTokenFile(try county.issueToken(grid: agent.grid) + "\n")
-        return try agent.run(["enroll", "--server", county.serverURL, "--token-file", token])
-    }
-
     @Test(.timeLimit(.minutes(2)))
     func aCopiedLaptopIsRecognisedAndItsEditsArriveUnderANewIdentity() async throws {
         try await LiveCounty.with { county in
@@ -40,7 +34,7 @@ import Testing
             let again = try second.run(["sync"])
             #expect(again.status == 1, "it does not sync until enrolled again")
 
-            let enrolled = try Self.enrollAgain(second, in: county)
+            let enrolled = try county.enrollAgain(second)
             #expect(enrolled.status == 0, "\(enrolled.stderr)")
             #expect(try second.status().pendingOperations == 0)
             try first.sync()
@@ -73,7 +67,7 @@ import Testing
             #expect(try laptop.run(["sync"]).status == 1)
             #expect(try laptop.status().lastFailure?.code == "replica_copied")
 
-            #expect(try Self.enrollAgain(laptop, in: county).status == 0)
+            #expect(try county.enrollAgain(laptop).status == 0)
             let server = try county.serverRecords()
             #expect(server["household/\(later)"] != nil, "what the newer self sent is still the county's")
             #expect(server["household/\(afterRestore)"] != nil, "and what was written after the restore arrived")

@@ -49,6 +49,7 @@ public final class ServerProcess: @unchecked Sendable {
         generation: Int,
         environment extra: [String: String] = [:],
         umask: String? = nil,
+        port requested: Int = 0,
         timeout: Duration = .seconds(20),
         health: (Int) async -> Bool
     ) async throws -> ServerProcess {
@@ -57,7 +58,7 @@ public final class ServerProcess: @unchecked Sendable {
         let process = Process()
         try BuiltBinary.syncServer.launch(
             process,
-            ["serve", "--data-dir", dataDirectory, "--host", "127.0.0.1", "--port", "0"],
+            ["serve", "--data-dir", dataDirectory, "--host", "127.0.0.1", "--port", "\(requested)"],
             umask: umask
         )
         process.environment = BuiltBinary.syncServer.environment(extra)

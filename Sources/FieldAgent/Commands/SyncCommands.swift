@@ -61,6 +61,12 @@ struct SyncCommand: ParsableCommand {
                 "有 \(summary.restamped) 条未上传的修改是在本机时钟偏快时做的，上传前已改用校准后的时间。"
             )
         }
+        if summary.resent > 0 {
+            Console.say(
+                "The county's store had been restored from an older backup: \(summary.resent) of your edits it had lost were sent again.",
+                "县级数据曾从较早的备份恢复：其丢失的您的 \(summary.resent) 条修改已重新上传。"
+            )
+        }
         if summary.unreadable > 0 {
             Console.say(
                 "The county server runs a newer release: \(summary.unreadable) changes it sent are kept here unread until you update field-agent; everything else synced.",

@@ -16,6 +16,8 @@ struct SyncSummary: Sendable, Equatable, Encodable {
     var setAside = 0
     /// Pulled changes of a newer server release this laptop cannot read yet, kept for after an upgrade.
     var unreadable = 0
+    /// Acknowledged edits sent again because the county's store was restored from an older backup.
+    var resent = 0
     /// The laptop's clock minus the server's, when it is off by more than the warning threshold.
     var clockOffsetMilliseconds: Int64?
 }
@@ -71,11 +73,26 @@ struct Synchronizer {
                 batchId:
                     "\(replica.replica.rawValue)-\(operations.last?.dot.counter ?? replica.acknowledged)-\(replica.cursor)",
                 cursor: replica.cursor,
-                operations: operations
+                operations: operations,
+                store: replica.store,
+                recovered: replica.recovery
             )
             let response: SyncResponse
             do {
                 response = try client.exchange(request)
+            } catch let refusal as ServerRefusal where refusal.code == .storeRolledBack {
+                // The county's store went back to an older backup: send again what it lost.
+                resyncs += 1
+                guard resyncs <= 3 else { throw AgentError.resyncLoop }
+                let resend = try database.resend(from: refusal.body.dots?.first?.counter ?? 1)
+                summary.resent += resend.resent
+                guard resend.lost == 0 else {
+                    // What follows the gap cannot go under this identity: report, then enroll again.
+                    try reportRecovery()
+                    throw AgentError.copiedReplica
+                }
+                summary.snapshotRecords += try snapshot()
+                continue
             } catch let refusal as ServerRefusal where refusal.code == .replicaCopied {
                 try database.markCopied(from: refusal.body.dots?.first?.counter ?? replica.acknowledged + 1)
                 throw AgentError.copiedReplica
@@ -110,6 +127,21 @@ struct Synchronizer {
             )
             if !response.hasMore && operations.count < limit { break }
         }
+    }
+
+    /// Tells the server what this laptop sent again and lost, in an exchange of no operations.
+    private func reportRecovery() throws {
+        let replica = try database.replicaState()
+        guard let recovery = replica.recovery else { return }
+        _ = try client.exchange(
+            SyncRequest(
+                batchId: "\(replica.replica.rawValue)-\(replica.acknowledged)-\(replica.cursor)-recovered",
+                cursor: replica.cursor,
+                operations: [],
+                recovered: recovery
+            )
+        )
+        try database.recoveryReported()
     }
 
     /// Rebuilds the records whose operations the server set aside, from its current state of them.

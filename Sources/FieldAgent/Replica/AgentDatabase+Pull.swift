@@ -32,8 +32,11 @@ extension AgentDatabase {
             let newlyAcknowledged = try Self.acknowledge(
                 through: response.acknowledgedThrough,
                 replica: &replica,
+                now: now,
                 db: db
             )
+            if let store = response.store { replica.store = store }
+            replica.recovery = nil  // the exchange carried it
             var clock = HybridLogicalClock(last: replica.hlc)
             var applied = 0
             for unreadable in response.unreadable { try Self.keepUnreadable(unreadable, db: db) }
@@ -74,8 +77,25 @@ extension AgentDatabase {
     }
 
     /// Drops acknowledged operations from the outbox; returns how many were acknowledged now.
-    private static func acknowledge(through counter: UInt64, replica: inout ReplicaState, db: Database) throws -> Int {
+    ///
+    /// They are kept in `sent` for ``keptDays`` (at most ``keptMost``), to be sent again should the
+    /// county's store be restored from an older backup (``resend(from:)``).
+    private static func acknowledge(
+        through counter: UInt64,
+        replica: inout ReplicaState,
+        now: UInt64,
+        db: Database
+    ) throws -> Int {
         guard counter > replica.acknowledged else { return 0 }
+        try db.execute(
+            sql:
+                "INSERT OR REPLACE INTO sent (counter, operation, acknowledgedAt) SELECT counter, operation, ? FROM outbox WHERE counter <= ?",
+            arguments: [Int64(now), Int64(counter)]
+        )
+        try db.execute(
+            sql: "DELETE FROM sent WHERE acknowledgedAt < ? OR counter <= ?",
+            arguments: [Int64(now) - Int64(keptDays) * 86_400_000, Int64(counter) - Int64(keptMost)]
+        )
         if let newest = try Data.fetchOne(
             db,
             sql: "SELECT operation FROM outbox WHERE counter = ?",

@@ -155,6 +155,21 @@ struct AgentDatabase: Sendable {
                     """
             )
         }
+        migrator.registerMigration("2026-12-02 restored servers") { db in
+            try db.execute(
+                sql: """
+                    -- The county store's epoch at the last exchange (StoreEpoch).
+                    ALTER TABLE replica ADD COLUMN storeGeneration INTEGER;
+                    ALTER TABLE replica ADD COLUMN storeId TEXT;
+                    -- What was sent again after a restore, until reported (StoreRecovery).
+                    ALTER TABLE replica ADD COLUMN recoveredResent INTEGER;
+                    ALTER TABLE replica ADD COLUMN recoveredLost INTEGER;
+                    -- Operations the server acknowledged, kept for a while: if the county's store is
+                    -- restored from an older backup, they are sent again.
+                    CREATE TABLE sent (counter INTEGER PRIMARY KEY NOT NULL, operation BLOB NOT NULL, acknowledgedAt INTEGER NOT NULL);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -38,6 +38,11 @@ struct ReplicaState: Sendable, Equatable {
     /// The replica id this laptop had before it enrolled again, until the next snapshot has
     /// renumbered its unsent operations under the new one.
     var previousReplica: ReplicaID?
+    /// The county store's epoch at the last exchange, sent with the next one.
+    var store: StoreEpoch?
+    /// What this laptop sent again for a store restored from an older backup, reported with the
+    /// next exchange (then cleared) so the operator can count what no laptop held.
+    var recovery: StoreRecovery?
 
     /// The last failure of a sync, kept for `status`.
     struct Failure: Sendable, Equatable {
@@ -65,6 +70,8 @@ struct ReplicaState: Sendable, Equatable {
         failure = nil
         copiedFrom = nil
         previousReplica = nil
+        store = nil
+        recovery = nil
     }
 
     init(row: Row) {
@@ -91,6 +98,12 @@ struct ReplicaState: Sendable, Equatable {
         clockOffsetMilliseconds = row["clockOffsetMilliseconds"]
         copiedFrom = (row["copiedFrom"] as Int64?).map(UInt64.init)
         previousReplica = (row["previousReplica"] as Int64?).map { ReplicaID(UInt32($0)) }
+        if let generation = row["storeGeneration"] as Int64?, let id = row["storeId"] as String? {
+            store = StoreEpoch(generation: UInt64(generation), id: id)
+        }
+        if let resent = row["recoveredResent"] as Int64?, let lost = row["recoveredLost"] as Int64? {
+            recovery = StoreRecovery(resent: UInt64(resent), lost: UInt64(lost))
+        }
         if let code = row["failureCode"] as String? {
             failure = Failure(
                 code: code,
@@ -120,8 +133,9 @@ struct ReplicaState: Sendable, Equatable {
                 INSERT OR REPLACE INTO replica (id, serverURL, caFile, insecureHTTP, replica, gridId, agentName,
                     counter, acknowledged, cursor, hlcMilliseconds, hlcLogical, acknowledgedHlcMilliseconds,
                     acknowledgedHlcLogical, snapshotNeeded, generation, lastSyncAt, clockOffsetMilliseconds,
-                    failureCode, failureMessage, failureMessageZh, failureAt, copiedFrom, previousReplica)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    failureCode, failureMessage, failureMessageZh, failureAt, copiedFrom, previousReplica,
+                    storeGeneration, storeId, recoveredResent, recoveredLost)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 serverURL, caFile, insecureHTTP, Int64(replica.rawValue), gridId, agentName, Int64(counter),
@@ -129,7 +143,8 @@ struct ReplicaState: Sendable, Equatable {
                 Int64(acknowledgedHLC.wallMilliseconds), Int64(acknowledgedHLC.logical), snapshotNeeded, generation,
                 lastSyncAt.map(Int64.init), clockOffsetMilliseconds, failure?.code, failure?.message.english,
                 failure?.message.chinese, failure.map { Int64($0.at) }, copiedFrom.map(Int64.init),
-                previousReplica.map { Int64($0.rawValue) },
+                previousReplica.map { Int64($0.rawValue) }, store.map { Int64($0.generation) }, store?.id,
+                recovery.map { Int64($0.resent) }, recovery.map { Int64($0.lost) },
             ]
         )
     }

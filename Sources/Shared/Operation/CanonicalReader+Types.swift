@@ -289,6 +289,8 @@ extension SyncRequest: CanonicalJSONReadable {
         var batchId: String?
         var cursor: UInt64?
         var operations: [SyncOperation]?
+        var store: StoreEpoch?
+        var recovered: StoreRecovery?
         var seen: [String] = []
         try reader.object { reader, key in
             guard !seen.contains(key) else { throw reader.duplicate(key) }
@@ -308,6 +310,8 @@ extension SyncRequest: CanonicalJSONReadable {
                 batchId = text
             case "cursor": cursor = try reader.counter("cursor")
             case "operations": operations = try reader.array(SyncOperation.read)
+            case "store": store = try reader.optional(StoreEpoch.read)
+            case "recovered": recovered = try reader.optional(StoreRecovery.read)
             default: try reader.skipValue()
             }
         }
@@ -315,7 +319,49 @@ extension SyncRequest: CanonicalJSONReadable {
         guard let batchId else { throw reader.missing("batchId") }
         guard let cursor else { throw reader.missing("cursor") }
         guard let operations else { throw reader.missing("operations") }
-        return SyncRequest(protocolVersion: version, batchId: batchId, cursor: cursor, operations: operations)
+        return SyncRequest(
+            protocolVersion: version,
+            batchId: batchId,
+            cursor: cursor,
+            operations: operations,
+            store: store,
+            recovered: recovered
+        )
+    }
+}
+
+extension StoreRecovery {
+    static func read(from reader: inout CanonicalReader) throws -> StoreRecovery {
+        var resent: UInt64?
+        var lost: UInt64?
+        try reader.object { reader, key in
+            switch key {
+            case "resent": resent = try reader.counter("resent")
+            case "lost": lost = try reader.counter("lost")
+            default: try reader.skipValue()
+            }
+        }
+        guard let resent else { throw reader.missing("resent") }
+        guard let lost else { throw reader.missing("lost") }
+        return StoreRecovery(resent: resent, lost: lost)
+    }
+}
+
+extension StoreEpoch {
+    static func read(from reader: inout CanonicalReader) throws -> StoreEpoch {
+        var generation: UInt64?
+        var id: String?
+        try reader.object { reader, key in
+            switch key {
+            case "generation": generation = try reader.counter("generation")
+            case "id": id = try reader.string()
+            default: try reader.skipValue()
+            }
+        }
+        guard let generation else { throw reader.missing("generation") }
+        guard let id else { throw reader.missing("id") }
+        guard isValidId(id) else { throw ModelError.invalidValue(field: "store", reason: .type) }
+        return StoreEpoch(generation: generation, id: id)
     }
 }
 
@@ -327,6 +373,7 @@ extension SyncResponse: CanonicalJSONReadable {
         var hasMore: Bool?
         var serverTime: UInt64?
         var setAside: [SetAsideNotice]?
+        var store: StoreEpoch?
         var unreadable: [Data] = []
         try reader.object { reader, key in
             switch key {
@@ -344,6 +391,7 @@ extension SyncResponse: CanonicalJSONReadable {
             case "hasMore": hasMore = try reader.bool()
             case "serverTime": serverTime = try reader.counter("serverTime")
             case "setAside": setAside = try reader.optional { try $0.array(SetAsideNotice.read) }
+            case "store": store = try reader.optional(StoreEpoch.read)
             default: try reader.skipValue()
             }
         }
@@ -356,7 +404,8 @@ extension SyncResponse: CanonicalJSONReadable {
             cursor: cursor,
             hasMore: hasMore,
             serverTime: serverTime,
-            setAside: setAside
+            setAside: setAside,
+            store: store
         )
         response.unreadable = unreadable
         return response

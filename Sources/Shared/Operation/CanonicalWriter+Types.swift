@@ -165,6 +165,24 @@ extension SyncRequest: CanonicalJSONWritable {
         writer.array(operations) { $1.write(to: &$0) }
         writer.key("protocolVersion")
         writer.integer(protocolVersion)
+        if let recovered {
+            writer.key("recovered")
+            writer.byte(UInt8(ascii: "{"))
+            writer.key("lost", first: true)
+            writer.integer(recovered.lost)
+            writer.key("resent")
+            writer.integer(recovered.resent)
+            writer.byte(UInt8(ascii: "}"))
+        }
+        if let store {
+            writer.key("store")
+            writer.byte(UInt8(ascii: "{"))
+            writer.key("generation", first: true)
+            writer.integer(store.generation)
+            writer.key("id")
+            writer.string(store.id)
+            writer.byte(UInt8(ascii: "}"))
+        }
         writer.byte(UInt8(ascii: "}"))
     }
 }

@@ -18,17 +18,25 @@ public struct SyncRequest: Hashable, Sendable, Codable {
     public var cursor: UInt64
     /// The agent's unacknowledged operations, in the order it authored them.
     public var operations: [SyncOperation]
+    /// The store epoch of the agent's last exchange; nil before its first (and from older agents).
+    public var store: StoreEpoch?
+    /// Sent once after a `store_rolled_back`: what the laptop sent again and what it no longer had.
+    public var recovered: StoreRecovery?
 
     public init(
         protocolVersion: Int = ProtocolVersion.current,
         batchId: String,
         cursor: UInt64,
-        operations: [SyncOperation]
+        operations: [SyncOperation],
+        store: StoreEpoch? = nil,
+        recovered: StoreRecovery? = nil
     ) {
         self.protocolVersion = protocolVersion
         self.batchId = batchId
         self.cursor = cursor
         self.operations = operations
+        self.store = store
+        self.recovered = recovered
     }
 }
 
@@ -47,12 +55,14 @@ public struct SyncResponse: Hashable, Sendable, Codable {
     public var serverTime: UInt64
     /// The operations of this request that were acknowledged as set aside, not stored; nil when none.
     public var setAside: [SetAsideNotice]?
+    /// The store's current epoch, for the agent to send back next time; nil from older servers.
+    public var store: StoreEpoch?
     /// Pulled operations this release cannot read (a kind, incident step or key of a newer
     /// release), exactly as they came; never on the wire as such, they are part of `operations`.
     public var unreadable: [Data] = []
 
     enum CodingKeys: String, CodingKey {
-        case acknowledgedThrough, operations, cursor, hasMore, serverTime, setAside
+        case acknowledgedThrough, operations, cursor, hasMore, serverTime, setAside, store
     }
 
     public init(
@@ -61,7 +71,8 @@ public struct SyncResponse: Hashable, Sendable, Codable {
         cursor: UInt64,
         hasMore: Bool,
         serverTime: UInt64,
-        setAside: [SetAsideNotice]? = nil
+        setAside: [SetAsideNotice]? = nil,
+        store: StoreEpoch? = nil
     ) {
         self.acknowledgedThrough = acknowledgedThrough
         self.operations = operations
@@ -69,5 +80,6 @@ public struct SyncResponse: Hashable, Sendable, Codable {
         self.hasMore = hasMore
         self.serverTime = serverTime
         self.setAside = setAside
+        self.store = store
     }
 }

@@ -31,6 +31,8 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case setAside = "set_aside"
     /// A dot the server holds with other content: the laptop's replica was copied or restored; enroll again.
     case replicaCopied = "replica_copied"
+    /// The store was restored from an older backup: send again from the counter in `dots`, then resync.
+    case storeRolledBack = "store_rolled_back"
     /// The agent must take a fresh snapshot before syncing again.
     case resyncRequired = "resync_required"
     /// The client speaks a protocol version the server does not.

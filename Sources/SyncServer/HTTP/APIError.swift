@@ -34,7 +34,7 @@ struct APIError: HTTPResponseError {
         case .outOfScope, .notPermitted, .setAside: .forbidden
         case .serverBusy: .serviceUnavailable
         case .tooManyRequests: .tooManyRequests
-        case .resyncRequired, .replicaCopied: .conflict
+        case .resyncRequired, .replicaCopied, .storeRolledBack: .conflict
         case .notFound: .notFound
         case .internalError: .internalServerError
         }

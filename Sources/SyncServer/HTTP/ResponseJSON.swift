@@ -11,7 +11,8 @@ enum ResponseJSON {
         acknowledgedThrough: UInt64,
         page: PulledPage,
         serverTime: UInt64,
-        setAside: [SetAsideNotice]
+        setAside: [SetAsideNotice],
+        store: StoreEpoch
     ) throws -> Data {
         var json = Data(
             "{\"acknowledgedThrough\":\(acknowledgedThrough),\"cursor\":\(page.cursor),\"hasMore\":\(page.hasMore),\"operations\":"
@@ -23,6 +24,8 @@ enum ResponseJSON {
             json.append(contentsOf: Data(",\"setAside\":".utf8))
             json.append(try CanonicalJSON.encode(setAside))
         }
+        json.append(contentsOf: Data(",\"store\":".utf8))
+        json.append(try CanonicalJSON.encode(store))
         json.append(UInt8(ascii: "}"))
         return json
     }

@@ -95,8 +95,11 @@ struct SyncRoutes: Sendable {
                 ExchangeError.tooManyOperations(exchange.operations.count, limit: settings.maxBatchOperations)
             )
         }
-        try await run { try await database.requireNoResync(for: agent, cursor: exchange.cursor) }
+        try await run { try await database.requireNoResync(for: agent, cursor: exchange.cursor, store: exchange.store) }
         let time = now()
+        if let recovered = exchange.recovered {
+            try await run { try await database.recordRecovery(recovered, from: agent, now: time) }
+        }
         let outcome = try await run {
             try await database.push(
                 exchange.operations,
@@ -128,7 +131,8 @@ struct SyncRoutes: Sendable {
                 acknowledgedThrough: outcome.acknowledgedThrough,
                 page: page,
                 serverTime: time,
-                setAside: outcome.setAside
+                setAside: outcome.setAside,
+                store: page.store
             ),
             for: request
         )

@@ -17,6 +17,17 @@ struct ExchangeError: CodedError, Equatable {
         return error
     }
 
+    static func storeRolledBack(needs dot: Dot) -> ExchangeError {
+        ExchangeError(
+            code: .storeRolledBack,
+            message: LocalizedText(
+                "The county's store was restored from an older backup and holds this laptop's operations only up to \(dot.counter - 1); send again from \(dot), then take a fresh snapshot.",
+                zh: "县级数据已从较早的备份恢复，只保存了本机 \(dot.counter - 1) 号及以前的操作；请从 \(dot) 起重新发送，然后重新获取完整数据。"
+            ),
+            dots: [dot]
+        )
+    }
+
     static func replicaCopied(_ dot: Dot) -> ExchangeError {
         ExchangeError(
             code: .replicaCopied,

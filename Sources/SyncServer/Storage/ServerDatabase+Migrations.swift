@@ -214,6 +214,25 @@ extension ServerDatabase {
                     """
             )
         }
+        migrator.registerMigration("2026-12-02 store epochs") { db in
+            // The store's history: one epoch at creation, one more after every backup (StoreEpoch).
+            try db.execute(
+                sql:
+                    "CREATE TABLE storeEpoch (generation INTEGER PRIMARY KEY NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL)"
+            )
+            try db.execute(
+                sql: "INSERT INTO storeEpoch(generation, id, at) VALUES (1, ?, 0)",
+                arguments: [StoreEpochs.newId()]
+            )
+            // What each laptop reported sending again after a restore, per epoch (StoreRecovery).
+            try db.execute(
+                sql: """
+                    CREATE TABLE storeRecovery (
+                        generation INTEGER NOT NULL, replica INTEGER NOT NULL, resent INTEGER NOT NULL,
+                        lost INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (generation, replica))
+                    """
+            )
+        }
         return migrator
     }
 }

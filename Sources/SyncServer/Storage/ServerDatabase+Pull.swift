@@ -7,6 +7,8 @@ struct PulledPage: Sendable {
     let operations: [Data]
     let cursor: UInt64
     let hasMore: Bool
+    /// The store's current epoch, read in the same transaction.
+    let store: StoreEpoch
 }
 
 extension ServerDatabase {
@@ -51,7 +53,8 @@ extension ServerDatabase {
                 return PulledPage(
                     operations: page.map { $0["body"] },
                     cursor: UInt64(page.last!["seq"] as Int64),
-                    hasMore: true
+                    hasMore: true,
+                    store: try StoreEpochs.current(db)
                 )
             }
             // Nothing more in scope: move the cursor to the newest operation of all, so the next
@@ -59,7 +62,8 @@ extension ServerDatabase {
             return PulledPage(
                 operations: rows.map { $0["body"] },
                 cursor: max(cursor, try latestSequence(db)),
-                hasMore: false
+                hasMore: false,
+                store: try StoreEpochs.current(db)
             )
         }
     }
@@ -79,9 +83,18 @@ extension ServerDatabase {
 
     /// Refuses an exchange from an agent that must take a snapshot first: an operator asked for it,
     /// it never took one, or its cursor is older than the compacted operation log.
-    func requireNoResync(for agent: EnrolledAgent, cursor: UInt64) async throws {
-        if agent.resyncRequestedAt != nil { throw ExchangeError.resyncRequired(reason: agent.resyncReason) }
-        try await writer.read { try Self.requireUncompacted(cursor, $0) }
+    ///
+    /// An agent whose last epoch the store has not been through (a restore from an older backup)
+    /// is told so first (`store_rolled_back`), with the first of its counters the store needs.
+    func requireNoResync(for agent: EnrolledAgent, cursor: UInt64, store: StoreEpoch? = nil) async throws {
+        try await writer.read { db in
+            if let store, try !StoreEpochs.knows(store, db) {
+                let acknowledged = try Self.agent(db, replica: agent.replica)?.acknowledgedThrough ?? 0
+                throw ExchangeError.storeRolledBack(needs: Dot(replica: agent.replica, counter: acknowledged + 1))
+            }
+            if agent.resyncRequestedAt != nil { throw ExchangeError.resyncRequired(reason: agent.resyncReason) }
+            try Self.requireUncompacted(cursor, db)
+        }
     }
 
     private static func requireUncompacted(_ cursor: UInt64, _ db: Database) throws {

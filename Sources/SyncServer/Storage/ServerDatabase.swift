@@ -66,12 +66,15 @@ struct ServerDatabase: Sendable {
     }
 
     /// Copies the whole database to `path` with SQLite's online backup, consistent while the daemon
-    /// serves; the copy is 0600, as private as the store it copies.
+    /// serves; the copy is 0600, as private as the store it copies. Then the live store starts its
+    /// next epoch: a store restored from this copy presents the epoch before, and the laptops that
+    /// synced since notice and send again what it lost (``StoreEpoch``).
     func backup(to path: String) throws {
         let destination = try DatabaseQueue(path: path)
         try writer.backup(to: destination)
         try destination.close()
         try PrivateFiles.restrict(path)
+        try writer.write { try StoreEpochs.advance($0, now: WallClock.nowMilliseconds()) }
     }
 
     /// Runs `PRAGMA integrity_check` and returns its verdict (`ok` when sound).

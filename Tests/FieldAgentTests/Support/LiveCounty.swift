@@ -103,6 +103,22 @@ final class LiveCounty {
         }
     }
 
+    /// The county after its store was restored from `backup`: the daemon stopped, `server.sqlite`
+    /// replaced by the copy, and the daemon started again on the same port, so laptops find it.
+    func restored(from backup: String) async throws -> LiveCounty {
+        _ = try await server.stop(with: SIGTERM)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: serverDatabasePath + suffix) }
+        try FileManager.default.copyItem(atPath: backup, toPath: serverDatabasePath)
+        let restarted = try await ServerProcess.serve(
+            dataDirectory: data,
+            logs: folder,
+            generation: 2,
+            port: server.port,
+            health: { port in (try? LoopbackHTTP.get(port: port, path: "/health", timeoutSeconds: 1))?.status == 200 }
+        )
+        return LiveCounty(folder: folder, data: data, server: restarted)
+    }
+
     /// SIGTERM, a clean exit expected, and the folder removed.
     func shutDown() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -163,6 +179,13 @@ final class LiveCounty {
             sourceLocation: sourceLocation
         )
         return agent
+    }
+
+    /// Enrolls `agent`'s existing data directory again with a new token for its grid, as a worker
+    /// does once told the laptop is a copy.
+    func enrollAgain(_ agent: AgentDir) throws -> BuiltBinary.CommandResult {
+        let token = try writeTokenFile(try issueToken(grid: agent.grid) + "\n")
+        return try agent.run(["enroll", "--server", serverURL, "--token-file", token])
     }
 
     /// A fresh, not yet enrolled data directory for an agent at `grid`.
