@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "Shared",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         /// What both command-line tools share at the terminal: language, tables, JSON, exit codes, and

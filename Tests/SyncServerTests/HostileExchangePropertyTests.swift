@@ -196,6 +196,22 @@ extension ServerFixture {
                     try CanonicalJSON.decode(SyncOperation.self, from: body)
                 }
             }
+            // The grid digests kept as records were written are those of the records as stored.
+            var expected: [String: UInt64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT type, id, gridId, state, digest FROM record") {
+                let digest = ScopeDigest.of(
+                    type: RecordType(rawValue: row["type"])!,
+                    id: row["id"],
+                    state: row["state"]
+                )
+                #expect(UInt64(bitPattern: row["digest"] as Int64) == digest, sourceLocation: sourceLocation)
+                expected[row["gridId"], default: 0] ^= digest
+            }
+            var kept: [String: UInt64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT gridId, digest FROM gridDigest") {
+                kept[row["gridId"]] = UInt64(bitPattern: row["digest"] as Int64)
+            }
+            #expect(kept.filter { $0.value != 0 } == expected.filter { $0.value != 0 }, sourceLocation: sourceLocation)
         }
     }
 }

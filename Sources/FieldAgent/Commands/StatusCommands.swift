@@ -21,6 +21,8 @@ struct StatusCommand: ParsableCommand {
         let agentName: String
         let replica: UInt32
         let lastSyncAt: UInt64?
+        /// When the replica was last found byte-identical to the county's store (digests matched).
+        let lastVerifiedAt: UInt64?
         let pendingOperations: Int
         let acknowledgedThrough: UInt64
         let cursor: UInt64
@@ -50,6 +52,7 @@ struct StatusCommand: ParsableCommand {
             agentName: replica.agentName,
             replica: replica.replica.rawValue,
             lastSyncAt: replica.lastSyncAt,
+            lastVerifiedAt: replica.verifiedAt,
             pendingOperations: try database.pendingCount(),
             acknowledgedThrough: replica.acknowledged,
             cursor: replica.cursor,
@@ -75,6 +78,7 @@ struct StatusCommand: ParsableCommand {
                 "\(report.gridId) (\(report.agentName), \(Console.localized("replica", "副本")) \(report.replica))"
             ),
             ("Last sync", "上次同步", Console.time(report.lastSyncAt)),
+            ("Last verified equal to the county's", "上次核对与县级一致", Console.time(report.lastVerifiedAt)),
             ("Pending edits", "待同步修改", "\(report.pendingOperations)"),
             ("Cursor", "同步位置", "\(report.cursor)"),
             ("Open conflicts", "未解决冲突", "\(report.openConflicts)"),

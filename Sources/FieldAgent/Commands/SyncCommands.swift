@@ -61,6 +61,12 @@ struct SyncCommand: ParsableCommand {
                 "有 \(summary.restamped) 条未上传的修改是在本机时钟偏快时做的，上传前已改用校准后的时间。"
             )
         }
+        if summary.repaired > 0 {
+            Console.say(
+                "This laptop's copy differed from the county's: \(summary.repaired) records were fetched again and now match.",
+                "本机数据与县级数据不一致：已重新获取 \(summary.repaired) 条记录，现已一致。"
+            )
+        }
         if summary.resent > 0 {
             Console.say(
                 "The county's store had been restored from an older backup: \(summary.resent) of your edits it had lost were sent again.",

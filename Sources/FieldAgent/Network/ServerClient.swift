@@ -38,6 +38,20 @@ final class ServerClient {
         ).records
     }
 
+    /// One page of the server's records of `grid`; `after` is the previous page's `nextAfter`.
+    func records(inGrid grid: String, after: String?) throws -> RecordsResponse {
+        let request = RecordsRequest(grid: grid, after: after)
+        return try CanonicalJSON.decode(
+            RecordsResponse.self,
+            from: call("POST", "/v1/records", body: CanonicalJSON.encode(request))
+        )
+    }
+
+    /// The server's digest of each grid of the scope that holds records.
+    func gridDigests() throws -> [GridDigest] {
+        try CanonicalJSON.decode(DigestResponse.self, from: call("GET", "/v1/digest", body: nil)).grids
+    }
+
     /// One snapshot page, read for storing; `after` is the previous page's `nextAfter`.
     func snapshotPage(after: String?) throws -> SnapshotRows {
         var path = "/v1/snapshot"

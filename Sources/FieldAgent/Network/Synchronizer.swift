@@ -18,6 +18,10 @@ struct SyncSummary: Sendable, Equatable, Encodable {
     var unreadable = 0
     /// Acknowledged edits sent again because the county's store was restored from an older backup.
     var resent = 0
+    /// Records fetched again because this laptop's copy of their grid differed from the county's.
+    var repaired = 0
+    /// Whether the replica was found equal to the county's store at the end of this sync.
+    var verified = false
     /// The laptop's clock minus the server's, when it is off by more than the warning threshold.
     var clockOffsetMilliseconds: Int64?
 }
@@ -47,7 +51,8 @@ struct Synchronizer {
             try database.readKeptOperations()
             if try database.replicaState().snapshotNeeded { summary.snapshotRecords = try snapshot() }
             try repairSetAsideRecords()
-            try exchangeUntilDone(&summary)
+            let digest = try exchangeUntilDone(&summary)
+            if let digest { try verify(against: digest, &summary) }
             try database.recordSuccess(at: now())
         } catch {
             try? database.recordFailure(Self.describe(error), at: now())
@@ -61,7 +66,9 @@ struct Synchronizer {
         return summary
     }
 
-    private func exchangeUntilDone(_ summary: inout SyncSummary) throws {
+    /// Exchanges until nothing is left to send or pull; returns the server's digest of the scope
+    /// from the last answer.
+    private func exchangeUntilDone(_ summary: inout SyncSummary) throws -> ScopeDigest? {
         var resyncs = 0
         // A county may take fewer operations per exchange than the agent sends (its
         // `sync.maxBatchOperations`, or a body limit): a batch refused as too large is halved.
@@ -125,8 +132,47 @@ struct Synchronizer {
                 done: nil,
                 total: nil
             )
-            if !response.hasMore && operations.count < limit { break }
+            if !response.hasMore && operations.count < limit { return response.digest.flatMap(ScopeDigest.init(text:)) }
         }
+    }
+
+    /// The most grids repaired one by one; past this, a laptop takes a fresh snapshot instead.
+    static let gridRepairLimit = 32
+
+    /// Compares this laptop's digest of its scope with the server's; on a difference, finds the
+    /// grids that differ and fetches them again (protocol/README.md, "Verification").
+    private func verify(against digest: ScopeDigest, _ summary: inout SyncSummary) throws {
+        guard try database.isSettled() else { return }  // the server's digest is not of this state yet
+        var own = try database.gridDigests()
+        if ScopeDigest(combining: own.values) != digest {
+            let server = Dictionary(
+                try client.gridDigests().compactMap { grid in ScopeDigest(text: grid.digest).map { (grid.id, $0) } }
+            ) { first, _ in first }
+            let differing = Set(server.keys).union(own.keys).filter { server[$0] != own[$0] }.sorted()
+            if differing.count > Self.gridRepairLimit {
+                try database.requireSnapshot()
+                summary.repaired += try snapshot()
+            } else {
+                for grid in differing {
+                    var states: [RecordState] = []
+                    var after: String?
+                    repeat {
+                        let page = try client.records(inGrid: grid, after: after)
+                        states += page.records
+                        after = page.nextAfter
+                    } while after != nil
+                    guard let changed = try database.replaceGrid(grid, with: states) else { return }
+                    summary.repaired += changed
+                }
+            }
+            own = try database.gridDigests()
+            guard
+                ScopeDigest(combining: own.values)
+                    == ScopeDigest(combining: server.values)
+            else { return }  // written to meanwhile; the next sync verifies again
+        }
+        try database.markVerified(at: now())
+        summary.verified = true
     }
 
     /// Tells the server what this laptop sent again and lost, in an exchange of no operations.

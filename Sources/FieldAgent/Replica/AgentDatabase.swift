@@ -170,6 +170,10 @@ struct AgentDatabase: Sendable {
                     """
             )
         }
+        migrator.registerMigration("2026-12-02 verification") { db in
+            // When the replica's digest last matched the county's (AgentDatabase+Digest).
+            try db.execute(sql: "ALTER TABLE replica ADD COLUMN verifiedAt INTEGER")
+        }
         return migrator
     }
 }

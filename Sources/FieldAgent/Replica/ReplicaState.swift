@@ -43,6 +43,8 @@ struct ReplicaState: Sendable, Equatable {
     /// What this laptop sent again for a store restored from an older backup, reported with the
     /// next exchange (then cleared) so the operator can count what no laptop held.
     var recovery: StoreRecovery?
+    /// When the replica was last found equal to the county's store (its digest matched).
+    var verifiedAt: UInt64?
 
     /// The last failure of a sync, kept for `status`.
     struct Failure: Sendable, Equatable {
@@ -72,6 +74,7 @@ struct ReplicaState: Sendable, Equatable {
         previousReplica = nil
         store = nil
         recovery = nil
+        verifiedAt = nil
     }
 
     init(row: Row) {
@@ -101,6 +104,7 @@ struct ReplicaState: Sendable, Equatable {
         if let generation = row["storeGeneration"] as Int64?, let id = row["storeId"] as String? {
             store = StoreEpoch(generation: UInt64(generation), id: id)
         }
+        verifiedAt = (row["verifiedAt"] as Int64?).map(UInt64.init)
         if let resent = row["recoveredResent"] as Int64?, let lost = row["recoveredLost"] as Int64? {
             recovery = StoreRecovery(resent: UInt64(resent), lost: UInt64(lost))
         }
@@ -134,8 +138,8 @@ struct ReplicaState: Sendable, Equatable {
                     counter, acknowledged, cursor, hlcMilliseconds, hlcLogical, acknowledgedHlcMilliseconds,
                     acknowledgedHlcLogical, snapshotNeeded, generation, lastSyncAt, clockOffsetMilliseconds,
                     failureCode, failureMessage, failureMessageZh, failureAt, copiedFrom, previousReplica,
-                    storeGeneration, storeId, recoveredResent, recoveredLost)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    storeGeneration, storeId, recoveredResent, recoveredLost, verifiedAt)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 serverURL, caFile, insecureHTTP, Int64(replica.rawValue), gridId, agentName, Int64(counter),
@@ -144,7 +148,7 @@ struct ReplicaState: Sendable, Equatable {
                 lastSyncAt.map(Int64.init), clockOffsetMilliseconds, failure?.code, failure?.message.english,
                 failure?.message.chinese, failure.map { Int64($0.at) }, copiedFrom.map(Int64.init),
                 previousReplica.map { Int64($0.rawValue) }, store.map { Int64($0.generation) }, store?.id,
-                recovery.map { Int64($0.resent) }, recovery.map { Int64($0.lost) },
+                recovery.map { Int64($0.resent) }, recovery.map { Int64($0.lost) }, verifiedAt.map(Int64.init),
             ]
         )
     }

@@ -374,6 +374,7 @@ extension SyncResponse: CanonicalJSONReadable {
         var serverTime: UInt64?
         var setAside: [SetAsideNotice]?
         var store: StoreEpoch?
+        var digest: String?
         var unreadable: [Data] = []
         try reader.object { reader, key in
             switch key {
@@ -391,6 +392,7 @@ extension SyncResponse: CanonicalJSONReadable {
             case "hasMore": hasMore = try reader.bool()
             case "serverTime": serverTime = try reader.counter("serverTime")
             case "setAside": setAside = try reader.optional { try $0.array(SetAsideNotice.read) }
+            case "digest": digest = try reader.optional { try $0.string() }
             case "store": store = try reader.optional(StoreEpoch.read)
             default: try reader.skipValue()
             }
@@ -405,7 +407,8 @@ extension SyncResponse: CanonicalJSONReadable {
             hasMore: hasMore,
             serverTime: serverTime,
             setAside: setAside,
-            store: store
+            store: store,
+            digest: digest
         )
         response.unreadable = unreadable
         return response

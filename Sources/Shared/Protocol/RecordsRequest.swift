@@ -1,33 +1,56 @@
 /// Asks the server for the current state of some records of the agent's scope
-/// (`POST /v1/records`): after an operation was set aside, the agent rebuilds the records it
-/// touched from the server's state and its own later edits.
+/// (`POST /v1/records`), named one by one or as every record of one grid, a page at a time.
+///
+/// After an operation was set aside, the agent rebuilds the records it touched from the server's
+/// state and its own later edits (`keys`); after its digest differed from the server's, it
+/// fetches again the grids whose digests differ (`grid`, then `after` for the next page).
 public struct RecordsRequest: Hashable, Sendable, Codable {
-    /// The most records one request may ask for.
+    /// The most records one request may ask for, and one page of a grid holds.
     public static let maxKeys = 1_000
 
-    /// Records named `type/id`, as in page tokens (`household/0193a5c2-…`).
+    /// Records named `type/id`, as in page tokens (`household/0193a5c2-…`); empty when `grid` is set.
     public var keys: [String]
+    /// Every record whose grid is this one (a node of the agent's subtree).
+    public var grid: String?
+    /// With `grid`: the `nextAfter` of the previous page.
+    public var after: String?
 
     public init(keys: [String]) { self.keys = keys }
+
+    public init(grid: String, after: String?) {
+        keys = []
+        self.grid = grid
+        self.after = after
+    }
 }
 
 /// The server's answer: the states of the asked records that exist in the agent's scope.
 public struct RecordsResponse: Hashable, Sendable, Codable {
     public var records: [RecordState]
+    /// For a `grid` request: where the next page starts; nil on the last page.
+    public var nextAfter: String?
 
-    public init(records: [RecordState]) { self.records = records }
+    public init(records: [RecordState], nextAfter: String? = nil) {
+        self.records = records
+        self.nextAfter = nextAfter
+    }
 }
 
 extension RecordsRequest: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> RecordsRequest {
         var keys: [String]?
+        var grid: String?
+        var after: String?
         try reader.object { reader, key in
             switch key {
             case "keys": keys = try reader.array(limit: maxKeys) { try $0.string() }
+            case "grid": grid = try reader.string()
+            case "after": after = try reader.optional { try $0.string() }
             default: try reader.skipValue()
             }
         }
-        guard let keys else { throw reader.missing("keys") }
+        if let grid, keys?.isEmpty ?? true { return RecordsRequest(grid: grid, after: after) }
+        guard let keys, grid == nil else { throw reader.missing("keys") }
         return RecordsRequest(keys: keys)
     }
 }
@@ -35,13 +58,15 @@ extension RecordsRequest: CanonicalJSONReadable {
 extension RecordsResponse: CanonicalJSONReadable {
     static func read(from reader: inout CanonicalReader) throws -> RecordsResponse {
         var records: [RecordState]?
+        var nextAfter: String?
         try reader.object { reader, key in
             switch key {
             case "records": records = try reader.array(RecordState.read)
+            case "nextAfter": nextAfter = try reader.optional { try $0.string() }
             default: try reader.skipValue()
             }
         }
         guard let records else { throw reader.missing("records") }
-        return RecordsResponse(records: records)
+        return RecordsResponse(records: records, nextAfter: nextAfter)
     }
 }

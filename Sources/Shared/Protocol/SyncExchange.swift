@@ -57,12 +57,15 @@ public struct SyncResponse: Hashable, Sendable, Codable {
     public var setAside: [SetAsideNotice]?
     /// The store's current epoch, for the agent to send back next time; nil from older servers.
     public var store: StoreEpoch?
+    /// On the last page (`hasMore` false): the ``ScopeDigest`` of the records of the agent's
+    /// subtree as the server holds them once this page is applied; nil from older servers.
+    public var digest: String?
     /// Pulled operations this release cannot read (a kind, incident step or key of a newer
     /// release), exactly as they came; never on the wire as such, they are part of `operations`.
     public var unreadable: [Data] = []
 
     enum CodingKeys: String, CodingKey {
-        case acknowledgedThrough, operations, cursor, hasMore, serverTime, setAside, store
+        case acknowledgedThrough, operations, cursor, hasMore, serverTime, setAside, store, digest
     }
 
     public init(
@@ -72,7 +75,8 @@ public struct SyncResponse: Hashable, Sendable, Codable {
         hasMore: Bool,
         serverTime: UInt64,
         setAside: [SetAsideNotice]? = nil,
-        store: StoreEpoch? = nil
+        store: StoreEpoch? = nil,
+        digest: String? = nil
     ) {
         self.acknowledgedThrough = acknowledgedThrough
         self.operations = operations
@@ -81,5 +85,6 @@ public struct SyncResponse: Hashable, Sendable, Codable {
         self.serverTime = serverTime
         self.setAside = setAside
         self.store = store
+        self.digest = digest
     }
 }

@@ -31,6 +31,9 @@ public enum WireLimits {
     /// (`sync.maxBatchOperations`) is at most this.
     public static let maxOperations = 10_000
 
+    /// The most grids a `GET /v1/digest` answer may list: more than any county has nodes.
+    public static let maxGridDigests = 100_000
+
     /// The most keys one object may hold (a record's fields, an event's keys).
     public static let maxObjectKeys = 256
 

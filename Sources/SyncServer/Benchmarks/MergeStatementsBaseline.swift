@@ -66,9 +66,10 @@ struct MergeStatementsBaseline {
         for key in touched {
             try db.cachedStatement(sql: MergeBatch.Statements.saveRecord).execute(arguments: [
                 key.type.rawValue, key.id, batch.scope.gridId, columns[0], columns[1], columns[2], columns[3],
-                states[key], seq,
+                states[key], seq, 0,
             ])
         }
+        try db.cachedStatement(sql: GridDigests.applyChange).execute(arguments: [batch.scope.gridId, 0])
         let last = batch.operations.last.map { Int64($0.dot.counter) } ?? 0
         let hlc = batch.operations.last?.hlc ?? .zero
         try db.cachedStatement(sql: MergeBatch.Statements.progress).execute(arguments: [

@@ -11,7 +11,7 @@ import Shared
 /// the others with 405); `buildRouter` and ``SyncRoutes/register(on:)`` register exactly these.
 let servedEndpoints: [String: [HTTPRequest.Method]] = [
     "/health": [.get], "/metrics": [.get], "/v1/enroll": [.post], "/v1/sync": [.post], "/v1/snapshot": [.get],
-    "/v1/records": [.post],
+    "/v1/records": [.post], "/v1/digest": [.get],
 ]
 
 /// Builds the router: the agents' endpoints, health and metrics.

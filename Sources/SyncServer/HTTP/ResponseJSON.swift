@@ -11,13 +11,11 @@ enum ResponseJSON {
         acknowledgedThrough: UInt64,
         page: PulledPage,
         serverTime: UInt64,
-        setAside: [SetAsideNotice],
-        store: StoreEpoch
+        setAside: [SetAsideNotice]
     ) throws -> Data {
-        var json = Data(
-            "{\"acknowledgedThrough\":\(acknowledgedThrough),\"cursor\":\(page.cursor),\"hasMore\":\(page.hasMore),\"operations\":"
-                .utf8
-        )
+        var json = Data("{\"acknowledgedThrough\":\(acknowledgedThrough),\"cursor\":\(page.cursor)".utf8)
+        if let digest = page.digest { json.append(contentsOf: Data(",\"digest\":\"\(digest.text)\"".utf8)) }
+        json.append(contentsOf: Data(",\"hasMore\":\(page.hasMore),\"operations\":".utf8))
         appendArray(page.operations, to: &json)
         json.append(contentsOf: Data(",\"serverTime\":\(serverTime)".utf8))
         if !setAside.isEmpty {
@@ -25,7 +23,7 @@ enum ResponseJSON {
             json.append(try CanonicalJSON.encode(setAside))
         }
         json.append(contentsOf: Data(",\"store\":".utf8))
-        json.append(try CanonicalJSON.encode(store))
+        json.append(try CanonicalJSON.encode(page.store))
         json.append(UInt8(ascii: "}"))
         return json
     }
@@ -52,8 +50,9 @@ enum ResponseJSON {
         return json
     }
 
-    static func records(_ states: [Data]) -> Data {
-        var json = Data("{\"records\":".utf8)
+    static func records(_ states: [Data], nextAfter: RecordKey? = nil) -> Data {
+        let start = nextAfter.map { "{\"nextAfter\":\"\($0)\",\"records\":" } ?? "{\"records\":"
+        var json = Data(start.utf8)
         appendArray(states, to: &json)
         json.append(UInt8(ascii: "}"))
         return json

@@ -32,6 +32,15 @@ struct SyncRoutes: Sendable {
         router.post("/v1/sync") { request, context in try await sync(request, context) }
         router.get("/v1/snapshot") { request, context in try await snapshot(request, context) }
         router.post("/v1/records") { request, context in try await records(request, context) }
+        router.get("/v1/digest") { request, context in try await digest(request, context) }
+    }
+
+    /// The digest of each grid of the agent's subtree, for an agent whose digest of the whole
+    /// scope differed from the one its last exchange brought.
+    func digest(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let agent = try await authenticate(request)
+        let grids = try await database.gridDigests(for: agent)
+        return WireBody.json(try CanonicalJSON.encode(DigestResponse(grids: grids)), for: request)
     }
 
     /// The current states of some records of the agent's scope, for rebuilding them after one of
@@ -40,21 +49,50 @@ struct SyncRoutes: Sendable {
         let agent = try await authenticate(request)
         let body = try await WireBody.collect(request, settings: settings)
         let asked = try WireBody.decode(RecordsRequest.self, from: body, of: request, settings: settings)
-        var keys: [RecordKey] = []
-        for text in asked.keys {
-            guard let key = RecordKey(pageKey: text) else {
+        if let grid = asked.grid {
+            guard GridNode.isValidID(grid) else {
                 throw APIError(
                     code: .malformedBody,
                     LocalizedText(
-                        "Each key names a record as type/id, for example household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f.",
-                        zh: "每个键须写成 类型/编号，例如 household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f。"
+                        "A grid is named by its code: 1 to 64 letters, digits, '-' or '_'.",
+                        zh: "网格须以其编码指定：1到64个字母、数字、“-”或“_”。"
                     )
                 )
             }
-            keys.append(key)
+            let after = try asked.after.map(Self.recordKey)
+            guard
+                let page = try await database.records(
+                    inGrid: grid,
+                    after: after,
+                    limit: RecordsRequest.maxKeys,
+                    for: agent
+                )
+            else {
+                throw APIError(
+                    code: .outOfScope,
+                    LocalizedText(
+                        "The grid asked for does not exist or is not in this agent's area.",
+                        zh: "所请求的网格不存在或不在本终端的辖区内。"
+                    )
+                )
+            }
+            return WireBody.json(ResponseJSON.records(page.states, nextAfter: page.nextAfter), for: request)
         }
-        let states = try await database.records(keys, for: agent)
+        let states = try await database.records(try asked.keys.map(Self.recordKey), for: agent)
         return WireBody.json(ResponseJSON.records(states), for: request)
+    }
+
+    private static func recordKey(_ text: String) throws -> RecordKey {
+        guard let key = RecordKey(pageKey: text) else {
+            throw APIError(
+                code: .malformedBody,
+                LocalizedText(
+                    "Each key names a record as type/id, for example household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f.",
+                    zh: "每个键须写成 类型/编号，例如 household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f。"
+                )
+            )
+        }
+        return key
     }
 
     /// Confirms a token and tells the agent who it is.
@@ -131,8 +169,7 @@ struct SyncRoutes: Sendable {
                 acknowledgedThrough: outcome.acknowledgedThrough,
                 page: page,
                 serverTime: time,
-                setAside: outcome.setAside,
-                store: page.store
+                setAside: outcome.setAside
             ),
             for: request
         )

@@ -30,6 +30,8 @@ struct MergeBatch {
     private var setAsideByRecord: [RecordKey: [UInt64]]?
     private(set) var registered = 0
     private var lastSeq: Int64 = 0
+    /// What the saved records change in their grids' digests, written once in ``finish(batchId:cursor:)``.
+    private var digestChanges = GridDigests.Changes()
     /// The records written by ``finish(batchId:cursor:)``, for the cache once the transaction commits.
     private(set) var saved: [SavedRecord] = []
 
@@ -46,6 +48,8 @@ struct MergeBatch {
         var movedFrom: (seq: Int64, scope: GridScope, dot: Dot)?
         /// Nodes outside the record's subtree that an incident was sent to (``assign(_:to:)``).
         var assigned: [String] = []
+        /// The stored row's grid and digest contribution; nil for a record this batch creates.
+        var stored: (grid: String, digest: UInt64)?
     }
 
     /// A batch for `agent`'s operations, or for the server's own when `agent` is nil.
@@ -346,6 +350,7 @@ struct MergeBatch {
                 opened += try saveConflicts(of: entry.state)
             }
         }
+        try GridDigests.apply(digestChanges, db)
         if let serverCounter {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)",
@@ -421,6 +426,7 @@ struct MergeBatch {
             scope: GridScope(row: row),
             hadConflicts: state.registers.values.contains { $0.count > 1 }
         )
+        entry.stored = (row["gridId"], UInt64(bitPattern: row["digest"] as Int64))
         if key.type == .incident {
             entry.assigned = try String.fetchAll(
                 db.cachedStatement(sql: "SELECT node FROM assignment WHERE type = ? AND id = ? ORDER BY node"),
@@ -478,17 +484,20 @@ struct MergeBatch {
         )
     }
 
-    private func saveRecord(_ key: RecordKey, _ entry: Entry) throws {
+    private mutating func saveRecord(_ key: RecordKey, _ entry: Entry) throws {
         if key.type == .incident {
             // The deadline sweep's index: an incident is in it until it is closed or cancelled.
             let open = IncidentState(record: entry.state)?.status.isOpen ?? true
             try db.cachedStatement(sql: open ? Statements.markOpen : Statements.markClosed).execute(arguments: [key.id])
         }
         let scope = entry.scope.recordColumns
+        let state = try CanonicalJSON.encode(entry.state)
+        let digest = ScopeDigest.of(type: key.type, id: key.id, state: state)
         try db.cachedStatement(sql: Statements.saveRecord).execute(arguments: [
-            key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3],
-            try CanonicalJSON.encode(entry.state), lastSeq,
+            key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], state, lastSeq,
+            GridDigests.column(digest),
         ])
+        digestChanges.record(from: entry.stored, to: entry.scope.gridId, digest: digest)
         if entry.moved {
             // Only a move rewrites the scope columns: SQLite updates an index whenever its columns are assigned.
             try db.execute(
@@ -575,12 +584,13 @@ extension MergeBatch {
     enum Statements {
         static let acknowledged =
             "SELECT acknowledgedThrough, lastHlcMilliseconds, lastHlcLogical FROM agent WHERE replica = ?"
-        static let loadRecord = "SELECT seq, gridId, g1, g2, g3, g4, state FROM record WHERE type = ? AND id = ?"
+        static let loadRecord =
+            "SELECT seq, gridId, g1, g2, g3, g4, state, digest FROM record WHERE type = ? AND id = ?"
         static let appendOperation =
             "INSERT INTO oplog(replica, counter, g1, g2, g3, g4, body, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         static let saveRecord = """
-            INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq
+            INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq, digest = excluded.digest
             """
         static let setAsideOfAgent = "SELECT type, recordId, counter FROM setAside WHERE replica = ?"
         static let setAsideNotices =

@@ -42,9 +42,10 @@ extension ServerDatabase {
         }
         for (done, (_, grids)) in townships.enumerated() {
             try writer.write { db in
+                var digests = GridDigests.Changes()
                 let statement = try db.cachedStatement(
                     sql:
-                        "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)"
+                        "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"
                 )
                 func insert(_ fields: [String: FieldValue], as type: RecordType, in scope: GridScope) throws -> String {
                     let key = RecordKey(type: type, id: RecordID.make(nowMilliseconds: now, using: &ids))
@@ -61,9 +62,12 @@ extension ServerDatabase {
                         )
                     )
                     let g = scope.recordColumns
+                    let bytes = try CanonicalJSON.encode(state)
+                    let digest = ScopeDigest.of(type: type, id: key.id, state: bytes)
                     try statement.execute(arguments: [
-                        type.rawValue, key.id, scope.gridId, g[0], g[1], g[2], g[3], try CanonicalJSON.encode(state),
+                        type.rawValue, key.id, scope.gridId, g[0], g[1], g[2], g[3], bytes, GridDigests.column(digest),
                     ])
+                    digests.record(from: nil, to: scope.gridId, digest: digest)
                     return key.id
                 }
                 for grid in grids {
@@ -79,6 +83,7 @@ extension ServerDatabase {
                         totals.residents += withResidents ? members.count : 0
                     }
                 }
+                try GridDigests.apply(digests, db)
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)",
                     arguments: [Int64(counter)]

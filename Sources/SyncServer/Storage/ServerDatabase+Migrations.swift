@@ -233,6 +233,16 @@ extension ServerDatabase {
                     """
             )
         }
+        migrator.registerMigration("2026-12-02 scope digests") { db in
+            // Each record's contribution to its grid's ScopeDigest, and each grid's (GridDigests).
+            try db.execute(
+                sql: """
+                    ALTER TABLE record ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE gridDigest (gridId TEXT PRIMARY KEY NOT NULL, digest INTEGER NOT NULL);
+                    """
+            )
+            try GridDigests.rebuild(db)
+        }
         return migrator
     }
 }

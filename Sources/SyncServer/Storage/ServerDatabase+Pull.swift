@@ -9,6 +9,9 @@ struct PulledPage: Sendable {
     let hasMore: Bool
     /// The store's current epoch, read in the same transaction.
     let store: StoreEpoch
+    /// On the last page: the digest of the agent's subtree, read in the same transaction, so it is
+    /// what the agent holds once it has applied the page (and its own acknowledged operations).
+    var digest: ScopeDigest?
 }
 
 extension ServerDatabase {
@@ -63,7 +66,8 @@ extension ServerDatabase {
                 operations: rows.map { $0["body"] },
                 cursor: max(cursor, try latestSequence(db)),
                 hasMore: false,
-                store: try StoreEpochs.current(db)
+                store: try StoreEpochs.current(db),
+                digest: try GridDigests.subtree(of: agent, db)
             )
         }
     }

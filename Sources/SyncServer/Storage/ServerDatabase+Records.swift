@@ -27,3 +27,47 @@ extension ServerDatabase {
         }
     }
 }
+
+extension ServerDatabase {
+    /// One page of the records whose grid is `grid`, in `(type, id)` order after `after`, with the
+    /// key to continue from when more follow; nil when `grid` is not in the agent's subtree.
+    ///
+    /// For an agent whose digest of a grid differed from the server's: it replaces what it holds
+    /// of that grid with these (``GridDigests``).
+    func records(
+        inGrid grid: String,
+        after: RecordKey?,
+        limit: Int,
+        for agent: EnrolledAgent
+    ) async throws -> (states: [Data], nextAfter: RecordKey?)? {
+        try await writer.read { db in
+            guard let scope = try GridScope.fetch(db, gridId: grid), scope.isVisible(to: agent) else { return nil }
+            // The grid's own level column leads the scope index (type and id follow it).
+            let column = scope.ancestors.firstIndex(of: grid).map { "g\($0 + 1) = ? AND " } ?? ""
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT type, id, state FROM record WHERE \(column)gridId = ? AND (type, id) > (?, ?)
+                    ORDER BY type, id LIMIT ?
+                    """,
+                arguments: StatementArguments(column.isEmpty ? [grid] : [grid, grid])
+                    + [after?.type.rawValue ?? "", after?.id ?? "", limit + 1]
+            )
+            let page = rows.prefix(limit)
+            let next =
+                rows.count > limit
+                ? page.last.flatMap { row in
+                    RecordType(rawValue: row["type"]).map { RecordKey(type: $0, id: row["id"]) }
+                }
+                : nil
+            return (page.map { $0["state"] }, next)
+        }
+    }
+
+    /// The digest of each grid of the agent's subtree that holds records.
+    func gridDigests(for agent: EnrolledAgent) async throws -> [GridDigest] {
+        try await writer.read { db in
+            try GridDigests.grids(of: agent, db).map { GridDigest(id: $0.id, digest: $0.digest) }
+        }
+    }
+}

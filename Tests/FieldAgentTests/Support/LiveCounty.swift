@@ -401,6 +401,7 @@ struct AgentDir: Sendable {
         let openConflicts: Int
         let snapshotNeeded: Bool
         let lastSyncAt: UInt64?
+        let lastVerifiedAt: UInt64?
         let clockOffsetMilliseconds: Int64?
         let lastFailure: Failure?
 
