@@ -20,7 +20,7 @@ root="$(pwd)"
 schemathesis_version="4.32.5"   # supports Python 3.9 to 3.13; pinned so that a seed repeats a run
 seed="${SCHEMATHESIS_SEED:-20251129}"
 max_examples=600                # cases per operation in fuzzing (coverage runs whole: ~1,300 for POST /v1/sync)
-max_time=180                    # seconds; a run still going then (a hang) is stopped and fails
+max_time=300                    # seconds; a run still going then (a hang) is stopped and fails
 workers=1                       # one worker: the same seed sends the same requests in the same order
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -45,13 +45,15 @@ extension RecordsRequest: CanonicalJSONReadable {
             switch key {
             case "keys": keys = try reader.array(limit: maxKeys) { try $0.string() }
             case "grid": grid = try reader.string()
-            case "after": after = try reader.optional { try $0.string() }
+            case "after": after = try reader.string()
             default: try reader.skipValue()
             }
         }
         if let grid, keys?.isEmpty ?? true { return RecordsRequest(grid: grid, after: after) }
         guard let keys, grid == nil else { throw reader.missing("keys") }
-        return RecordsRequest(keys: keys)
+        var request = RecordsRequest(keys: keys)
+        request.after = after  // meaningless here, but refused when it is not a key
+        return request
     }
 }
 

@@ -49,6 +49,7 @@ struct SyncRoutes: Sendable {
         let agent = try await authenticate(request)
         let body = try await WireBody.collect(request, settings: settings)
         let asked = try WireBody.decode(RecordsRequest.self, from: body, of: request, settings: settings)
+        let after = try asked.after.map(Self.recordKey)
         if let grid = asked.grid {
             guard GridNode.isValidID(grid) else {
                 throw APIError(
@@ -59,7 +60,6 @@ struct SyncRoutes: Sendable {
                     )
                 )
             }
-            let after = try asked.after.map(Self.recordKey)
             guard
                 let page = try await database.records(
                     inGrid: grid,
