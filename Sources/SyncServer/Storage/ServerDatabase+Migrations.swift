@@ -239,6 +239,11 @@ extension ServerDatabase {
                 sql: """
                     ALTER TABLE record ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
                     CREATE TABLE gridDigest (gridId TEXT PRIMARY KEY NOT NULL, digest INTEGER NOT NULL);
+                    -- A subtree's grids, found by the ancestor at the agent's level on every exchange.
+                    CREATE INDEX gridNode_g1 ON gridNode(g1);
+                    CREATE INDEX gridNode_g2 ON gridNode(g2);
+                    CREATE INDEX gridNode_g3 ON gridNode(g3);
+                    CREATE INDEX gridNode_g4 ON gridNode(g4);
                     """
             )
             try GridDigests.rebuild(db)
