@@ -18,7 +18,6 @@ import Testing
 /// Each step draws its action from the schedule's seed, so a seed replays the schedule's choices
 /// (record ids and clock readings still come from the wall clock).
 final class ReplicaSchedule {
-    let seed: UInt64
     private(set) var county: LiveCounty
     private(set) var laptops: [ScheduleLaptop] = []
     /// Every operation a laptop authored, in the order authored.
@@ -79,7 +78,6 @@ final class ReplicaSchedule {
     /// Enrolls the schedule's laptops: a township (moves between villages), an area (moves
     /// between its two groups), a group, and sometimes a fourth at another group.
     init(seed: UInt64, county: LiveCounty) throws {
-        self.seed = seed
         self.county = county
         random = SplitMix64(seed: seed)
         steps = Int.random(in: 30...50, using: &random)
@@ -119,16 +117,19 @@ final class ReplicaSchedule {
         let laptop = laptops.randomElement(using: &random)!
         let roll = Int.random(in: 0..<100, using: &random)
         let households = try laptop.households()
+        let mayCopy = try tally.copies < Self.maxCopies && (backup == nil || restored) && copiesAreResolved()
         switch roll {
-        case 0..<14:
+        case 0..<10:
             try addHousehold(by: laptop, step)
-        case 14..<36 where !households.isEmpty:
+        case 10..<26 where !households.isEmpty:
             try edit(households.randomElement(using: &random)!, by: laptop, step)
-        case 36..<50 where !households.isEmpty:
+        case 26..<48 where !households.isEmpty:
             try addResident(to: households.randomElement(using: &random)!, by: laptop, step)
-        case 50..<63:
+        case 48..<60:
             try move(step)
-        case 96..<100 where tally.copies < Self.maxCopies && (backup == nil || restored):
+        case 60..<68:
+            try moveAwayFromAResident(step)
+        case 96..<100 where mayCopy:
             try copy(laptop, step)
         default:
             try sync(laptop, step)
@@ -184,15 +185,40 @@ final class ReplicaSchedule {
 
     /// A household moved to another group by a laptop whose scope holds both (`set gridId`).
     private func move(_ step: Int) throws {
-        let movers = laptops.filter { $0.groups.count > 1 }
-        let laptop = movers.randomElement(using: &random)!
+        let laptop = laptops.filter { $0.groups.count > 1 }.randomElement(using: &random)!
         guard let household = try laptop.households().randomElement(using: &random) else {
             return try sync(laptop, step)
         }
         let from = household.visibleValue(of: "gridId")?.stringValue ?? ""
-        let target = laptop.groups.filter { $0 != from }.randomElement(using: &random)!
+        try move(household, to: laptop.groups.filter { $0 != from }.randomElement(using: &random)!, by: laptop, step)
+    }
+
+    private func move(_ household: RecordState, to target: String, by laptop: ScheduleLaptop, _ step: Int) throws {
         try author(laptop, [.set(["gridId": .string(target)])], on: household.key, step, "moves to \(target)")
         tally.moves += 1
+    }
+
+    /// SetAsideTests' story: a group's laptop adds a resident to one of its households offline
+    /// while a laptop above moves the household out of the group, and the move reaches the county
+    /// first. (Left to chance alone, the two rarely meet in a schedule.)
+    private func moveAwayFromAResident(_ step: Int) throws {
+        let group = laptops.filter { $0.groups.count == 1 }.randomElement(using: &random)!
+        var pairs: [(household: RecordState, mover: ScheduleLaptop, moved: RecordState, target: String)] = []
+        let movers = laptops.filter { $0.groups.count > 1 }
+        let held = try movers.map { try Dictionary(uniqueKeysWithValues: $0.households().map { ($0.id, $0) }) }
+        for household in try group.households() {
+            for (mover, households) in zip(movers, held) {
+                guard let moved = households[household.id] else { continue }
+                let from = moved.visibleValue(of: "gridId")?.stringValue
+                for target in mover.groups where target != from && !group.groups.contains(target) {
+                    pairs.append((household, mover, moved, target))
+                }
+            }
+        }
+        guard let pair = pairs.randomElement(using: &random) else { return try sync(group, step) }
+        try addResident(to: pair.household, by: group, step)
+        try move(pair.moved, to: pair.target, by: pair.mover, step)
+        try exchange(pair.mover, "\(step)")
     }
 
     private func author(
@@ -210,8 +236,7 @@ final class ReplicaSchedule {
     }
 
     private func sync(_ laptop: ScheduleLaptop, _ step: Int) throws {
-        let outcome = try exchange(laptop)
-        log.append("\(step): \(laptop.name) syncs: \(outcome)")
+        try exchange(laptop, "\(step)")
     }
 
     /// Copies a laptop's data directory to a new laptop; both go on working.
@@ -222,7 +247,9 @@ final class ReplicaSchedule {
     }
 
     /// Whether every replica id is held by one laptop only. A backup waits for that: a laptop
-    /// enrolled after a backup is unknown to a store restored from it (see the report).
+    /// enrolled after a backup is unknown to a store restored from it. So does a copy: of three
+    /// laptops under one id, two that lose to the third would both send again, each under its new
+    /// id, the edits they share and the server does not have (a limit of the protocol today).
     private func copiesAreResolved() throws -> Bool {
         let replicas = try laptops.map { try $0.replica }
         return Set(replicas).count == replicas.count
@@ -272,7 +299,21 @@ final class ReplicaSchedule {
     /// may earn: a copy enrolls again (`field-agent enroll` in its own data directory), and after
     /// a restore an edit on another laptop's lost record waits for that laptop to send it again
     /// (protocol/README.md, "A restored server"). Any other failure fails the schedule.
-    func exchange(_ laptop: ScheduleLaptop) throws -> Outcome {
+    ///
+    /// The log gets a line with what it came to, or the error it threw, after `label`.
+    @discardableResult
+    private func exchange(_ laptop: ScheduleLaptop, _ label: String) throws -> Outcome {
+        do {
+            let outcome = try syncOnce(laptop)
+            log.append("\(label): \(laptop.name) syncs: \(outcome)")
+            return outcome
+        } catch {
+            log.append("\(label): \(laptop.name) syncs and fails: \(error)")
+            throw error
+        }
+    }
+
+    private func syncOnce(_ laptop: ScheduleLaptop) throws -> Outcome {
         tally.syncs += 1
         do {
             let summary = try FaultLab.sync(laptop.database, baseURL: county.serverURL, token: laptop.token)
@@ -303,9 +344,7 @@ final class ReplicaSchedule {
         for round in 1...rounds {
             var moved = false
             for laptop in laptops {
-                let outcome = try exchange(laptop)
-                log.append("settle \(round): \(laptop.name) syncs: \(outcome)")
-                guard case .synced(let summary) = outcome else {
+                guard case .synced(let summary) = try exchange(laptop, "settle \(round)") else {
                     moved = true
                     continue
                 }
