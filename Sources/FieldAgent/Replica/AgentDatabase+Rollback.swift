@@ -56,7 +56,11 @@ extension AgentDatabase {
                     arguments: [Int64(from), Int64(replica.acknowledged)]
                 ) ?? 0
             let lost = lacking - kept
-            replica.acknowledged = from - 1
+            // Lowered only: when a copy of this laptop already sent again what the store lacked,
+            // `from` lies past operations still in this outbox. They go up as retries, compared
+            // with what the store holds, and leave the outbox once acknowledged; raised past them,
+            // the acknowledgement would never drop them.
+            replica.acknowledged = min(replica.acknowledged, from - 1)
             replica.snapshotNeeded = true
             replica.store = nil
             let reported = replica.recovery ?? StoreRecovery(resent: 0, lost: 0)
