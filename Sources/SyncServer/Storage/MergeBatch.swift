@@ -95,11 +95,14 @@ struct MergeBatch {
         }
         var entry = try load(operation)
         do {
-            guard try isInScope(entry, as: operation, sees: agent) else {
-                throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
-            }
+            // What the author had seen comes first: scope is judged by it (``isInScope``), and
+            // after a restore from an older backup the store may lack some of it (a move back
+            // into the author's grid, sent again later by its author), which the operation waits for.
             guard entry.state.readiness(of: operation) == .ready else {
                 throw ExchangeError.missingDependency(operation.dot)
+            }
+            guard try isInScope(entry, as: operation, sees: agent) else {
+                throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
             }
             // Its reading follows everything its context covers: a step backdated before a
             // server event would otherwise fold before it.
@@ -234,8 +237,13 @@ struct MergeBatch {
                 sql: "SELECT COUNT(*) FROM setAside WHERE replica = ? AND type = 'household' AND recordId = ?",
                 arguments: [agent.replica.rawValue, id]
             )
-            let error = ExchangeError.noHousehold(operation.dot, id, agentGrid: agent.gridId)
-            throw setAside ?? 0 > 0 ? error.settingAside() : error
+            if setAside ?? 0 > 0 {
+                throw ExchangeError.noHousehold(operation.dot, id, agentGrid: agent.gridId).settingAside()
+            }
+            // One the store never had is what a forged client names, or an honest one after the
+            // store was restored from an older backup that lacks it: the resident waits, as an
+            // edit of a record the store lost does, until the household's author sends it again.
+            throw ExchangeError.missingDependency(operation.dot)
         }
         if records[key] == nil { records[key] = household }
         guard household.scope.isVisible(to: agent) else {
