@@ -41,9 +41,13 @@ struct MergeBatch {
         var dirty = false
         /// Set when a write moved the record to another grid.
         var moved = false
-        /// Where the record stood before its first move in this batch, and that move's sequence
-        /// number: snapshots page by where records stood when they started (``recordMove``).
-        var movedFrom: (seq: Int64, scope: GridScope, dot: Dot)?
+        /// Where the record stood before each move in this batch, with the move's sequence number
+        /// and dot (``recordMove``): snapshots page by where records stood when they started, and an
+        /// edit is judged by where the record stood before the first move its author had not seen.
+        /// Every move counts for the second: after a restore from an older backup a laptop sends
+        /// again, in one batch, a move another laptop had pulled before the restore and one it had
+        /// not, and that laptop's edit made in between saw the record where the first move left it.
+        var moves: [(seq: Int64, scope: GridScope, dot: Dot)] = []
         /// Nodes outside the record's subtree that an incident was sent to (``assign(_:to:)``).
         var assigned: [String] = []
     }
@@ -271,7 +275,7 @@ struct MergeBatch {
         let previous = entry.scope
         entry.scope = target
         entry.moved = true
-        if entry.movedFrom == nil { entry.movedFrom = (lastSeq, previous, operation.dot) }
+        entry.moves.append((lastSeq, previous, operation.dot))
         let candidates = try Row.fetchAll(
             db,
             sql: "\(EnrolledAgent.selection) WHERE revokedAt IS NULL AND agent.resyncRequestedAt IS NULL"
@@ -504,7 +508,7 @@ struct MergeBatch {
                 arguments: [entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], key.type.rawValue, key.id]
             )
         }
-        if let from = entry.movedFrom {
+        for from in entry.moves {
             let old = from.scope.recordColumns
             try db.execute(
                 sql:
