@@ -127,7 +127,7 @@ final class ReplicaSchedule {
             try addResident(to: households.randomElement(using: &random)!, by: laptop, step)
         case 48..<60:
             try move(step)
-        case 60..<68:
+        case 60..<70:
             try moveAwayFromAResident(step)
         case 96..<100 where mayCopy:
             try copy(laptop, step)
@@ -239,11 +239,28 @@ final class ReplicaSchedule {
         try exchange(laptop, "\(step)")
     }
 
-    /// Copies a laptop's data directory to a new laptop; both go on working.
+    /// Copies a laptop's data directory to a new laptop; both go on working. One of the two
+    /// writes, the other sometimes too; the first syncs, then the other, refused as
+    /// `replica_copied` for its own edit or told by an acknowledgement above what it wrote, and
+    /// enrolled again.
+    ///
+    /// They are not left to sync side by side under one replica id: the server asks a replica
+    /// id, not a laptop, for a snapshot (a household moved into its grid), and the first of the
+    /// two to sync takes it for both, so the other never receives what it was for (a known limit,
+    /// see branch `prop-test-resync-cursor`).
     private func copy(_ laptop: ScheduleLaptop, _ step: Int) throws {
         try join(laptop.imaged(in: county))
         tally.copies += 1
         log.append("\(step): \(laptop.name) is copied to \(laptops.last!.name)")
+        let pair = [laptop, laptops.last!].shuffled(using: &random)
+        for (index, one) in pair.enumerated() where index == 0 || Bool.random(using: &random) {
+            if let household = try one.households().randomElement(using: &random) {
+                try edit(household, by: one, step)
+            } else {
+                try addHousehold(by: one, step)
+            }
+        }
+        for one in pair { try exchange(one, "\(step)") }
     }
 
     /// Whether every replica id is held by one laptop only. A backup waits for that: a laptop
