@@ -8,20 +8,13 @@ import Testing
 /// says to enroll again, and after enrolling with a new token it keeps every record and sends its
 /// edits under its new identity: nothing is lost, nothing reuses a dot.
 @Suite struct CopiedLaptopTests {
-    /// Copies an agent's whole data directory to a new one, as imaging a laptop does.
-    static func copy(_ agent: AgentDir, in county: LiveCounty) throws -> AgentDir {
-        let copy = county.newAgentDir(grid: agent.grid)
-        try FileManager.default.copyItem(atPath: agent.path, toPath: copy.path)
-        return copy
-    }
-
     @Test(.timeLimit(.minutes(2)))
     func aCopiedLaptopIsRecognisedAndItsEditsArriveUnderANewIdentity() async throws {
         try await LiveCounty.with { county in
             let first = try county.enroll(grid: "c-1-1-1-1")
             try first.addHousehold(grid: "c-1-1-1-1", address: "一组1号", head: "包一")
             try first.sync()
-            let second = try Self.copy(first, in: county)
+            let second = try county.copy(first)
             let mine = try first.addHousehold(grid: "c-1-1-1-1", address: "一组2号", head: "包二")
             let theirs = try second.addHousehold(grid: "c-1-1-1-1", address: "一组3号", head: "包三")
             #expect(try first.sync().pushed == 1)
@@ -56,7 +49,7 @@ import Testing
             let laptop = try county.enroll(grid: "c-1-1-1-1")
             try laptop.addHousehold(grid: "c-1-1-1-1", address: "一组1号", head: "包一")
             try laptop.sync()
-            let image = try Self.copy(laptop, in: county)
+            let image = try county.copy(laptop)
             let later = try laptop.addHousehold(grid: "c-1-1-1-1", address: "一组2号", head: "包二")
             try laptop.sync()
 
@@ -74,7 +67,7 @@ import Testing
             #expect(try laptop.records() == server)
 
             // An image put back that syncs before it writes anything is recognised too.
-            let idle = try Self.copy(image, in: county)
+            let idle = try county.copy(image)
             let quiet = try idle.run(["sync"])
             #expect(quiet.status == 1, "the county acknowledges more than this image ever wrote")
             #expect(try idle.status().lastFailure?.code == "replica_copied")

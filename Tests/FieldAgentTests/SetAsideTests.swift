@@ -8,14 +8,6 @@ import Testing
 /// applies or discards it. Here a worker offline adds a resident (with a phone) to a household
 /// the township has meanwhile moved to another village.
 @Suite struct SetAsideTests {
-    struct Entry: Decodable {
-        let id: Int64
-        let counter: UInt64
-        let kind: String
-        let code: String
-        let status: String
-    }
-
     struct LocalEntry: Decodable {
         let counter: UInt64
         let kind: String
@@ -60,10 +52,7 @@ import Testing
             #expect(chinese.stdout.containsCJK, "\(chinese.stdout)")
 
             // The operator sees both, applies the resident and discards the phone.
-            let pending = try JSONDecoder().decode(
-                [Entry].self,
-                from: Data(try county.serverCommand(["set-aside", "list", "--json"]).stdout.utf8)
-            )
+            let pending = try county.serverSetAside()
             #expect(pending.map(\.kind) == ["create", "add"])
             let apply = try county.serverCommand(["set-aside", "apply", "\(pending[0].id)", "--reason", "住户已迁出，居民仍在本组"])
             #expect(apply.status == 0, "\(apply.stderr)")
@@ -72,13 +61,9 @@ import Testing
             let again = try county.serverCommand(["set-aside", "discard", "\(pending[1].id)", "--reason", "再次"])
             #expect(again.status == 1, "a decided operation cannot be decided again")
             #expect(again.stderr.isOneLine)
-            let decided = try JSONDecoder().decode(
-                [Entry].self,
-                from: Data(try county.serverCommand(["set-aside", "list", "--all", "--json"]).stdout.utf8)
-            )
+            let decided = try county.serverSetAside(all: true)
             #expect(decided.map(\.status) == ["applied", "discarded"])
-            let stillPending = try county.serverCommand(["set-aside", "list", "--json"]).stdout
-            #expect(try JSONDecoder().decode([Entry].self, from: Data(stillPending.utf8)).isEmpty)
+            #expect(try county.serverSetAside().isEmpty)
 
             try group.sync()
             let applied = try #require(try county.serverRecords()["resident/\(resident)"])

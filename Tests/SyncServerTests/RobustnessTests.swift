@@ -225,7 +225,7 @@ import Testing
                 )
                 return try await daemon.sync(CanonicalJSON.encode(request), token: agent.token)
             },
-            Case(name: "a resident in a household that does not exist", status: 403, code: .outOfScope) {
+            Case(name: "a resident in a household that does not exist", status: 400, code: .missingDependency) {
                 daemon,
                 agent in
                 let resident = RecordKey(type: .resident, id: RecordID.make(nowMilliseconds: 2))

@@ -50,8 +50,9 @@ import Testing
     }
 
     /// A resident's household must exist, and in the sender's scope, when the resident is
-    /// created and whenever `householdId` is set. One that does not exist at all is what only a
-    /// forged client sends: the batch is refused. One that exists outside the sender's scope may
+    /// created and whenever `householdId` is set. One that does not exist at all is what a forged
+    /// client sends, or an honest one after a restore from an older backup: the batch is refused
+    /// as waiting for it (`missing_dependency`). One that exists outside the sender's scope may
     /// have moved there after the worker saw it: the operation is set aside, the rest stored.
     @Test func aResidentsHouseholdMustExistInTheSendersScope() async throws {
         let fixture = try ServerFixture()
@@ -67,7 +68,7 @@ import Testing
 
             var missing = agent
             missing.addResident(["householdId": .string(RecordID.make(nowMilliseconds: 1))])
-            try await client.expectRefusal(.outOfScope, .forbidden, for: missing, fixture: fixture)
+            try await client.expectRefusal(.missingDependency, .badRequest, for: missing, fixture: fixture)
 
             let foreign = agent.addResident(["householdId": .string(theirs.id)])
             let resident = agent.addResident()

@@ -106,6 +106,17 @@ struct Synchronizer {
             } catch let refusal as ServerRefusal where refusal.code == .payloadTooLarge && operations.count > 1 {
                 limit = operations.count / 2
                 continue
+            } catch let refusal as ServerRefusal
+                where refusal.code == .missingDependency
+                && (refusal.body.dots?.first?.counter ?? 0) > (operations.first?.dot.counter ?? .max)
+            {
+                // An operation waits for one the store lacks (after a restore from an older backup,
+                // another laptop's edit it had pulled): the ones before it go up alone. Sending
+                // the whole outbox again and again, two laptops that each hold what the other's
+                // waiting edit needs would wait for each other for ever.
+                let waiting = refusal.body.dots?.first?.counter ?? 0
+                limit = Int(waiting - operations[0].dot.counter)
+                continue
             } catch let refusal as ServerRefusal where refusal.code == .resyncRequired {
                 // The server asks for a fresh snapshot (an operator, compaction, a record moving in).
                 resyncs += 1

@@ -36,6 +36,15 @@ extension AgentDatabase {
             replica.acknowledgedHLC = .zero
             replica.cursor = 0
             replica.snapshotNeeded = true
+            // The new identity has no history with the store: the old one's epoch would earn
+            // `store_rolled_back` from a store restored since, for what the new one never sent,
+            // and a recovery not yet reported is the old id's, reported by the laptop going on
+            // with it. Nor are the acknowledged operations kept under the old id the new one's to
+            // send again after a later restore (the server refuses another replica's dots, which
+            // would stop every sync after it); the server holds them, as does that laptop.
+            replica.store = nil
+            replica.recovery = nil
+            try db.execute(sql: "DELETE FROM sent")
             try replica.save(db)
         }
     }

@@ -136,13 +136,7 @@ extension AgentDatabase {
         case .duplicate:
             return 0
         case .waiting:
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO waiting (type, id, replica, counter, operation) VALUES (?, ?, ?, ?, ?)",
-                arguments: [
-                    key.type.rawValue, key.id, Int64(operation.dot.replica.rawValue), Int64(operation.dot.counter),
-                    try CanonicalJSON.encode(operation),
-                ]
-            )
+            try keepWaiting(operation, db: db)
             return 0
         case .ready:
             state.apply(operation)
@@ -164,7 +158,19 @@ extension AgentDatabase {
         return applied
     }
 
-    private static func waitingOperations(for key: RecordKey, db: Database) throws -> [SyncOperation] {
+    /// Keeps an operation whose record has not seen its context yet, until ``merge(_:generation:db:)``
+    /// applies what it waits for.
+    static func keepWaiting(_ operation: SyncOperation, db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO waiting (type, id, replica, counter, operation) VALUES (?, ?, ?, ?, ?)",
+            arguments: [
+                operation.type.rawValue, operation.id, Int64(operation.dot.replica.rawValue),
+                Int64(operation.dot.counter), try CanonicalJSON.encode(operation),
+            ]
+        )
+    }
+
+    static func waitingOperations(for key: RecordKey, db: Database) throws -> [SyncOperation] {
         try Data.fetchAll(
             db.cachedStatement(sql: "SELECT operation FROM waiting WHERE type = ? AND id = ?"),
             arguments: [key.type.rawValue, key.id]

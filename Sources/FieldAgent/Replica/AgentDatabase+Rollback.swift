@@ -40,6 +40,13 @@ extension AgentDatabase {
                 arguments: [Int64(from)]
             )
             try db.execute(sql: "DELETE FROM sent WHERE counter >= ?", arguments: [Int64(from)])
+            // The restored store lost its set-aside entries for these too, and decides anew: it may
+            // take one now (the household it names may not have left in its history yet). Until
+            // its answer sets one aside again, the laptop lists it no more.
+            try db.execute(
+                sql: "DELETE FROM setAside WHERE counter >= ? AND operation IN (SELECT operation FROM outbox)",
+                arguments: [Int64(from)]
+            )
             // Of the operations the store lacks and this laptop had acknowledged, those it still keeps.
             let lacking = replica.acknowledged >= from ? Int(replica.acknowledged - from + 1) : 0
             let kept =
@@ -49,7 +56,11 @@ extension AgentDatabase {
                     arguments: [Int64(from), Int64(replica.acknowledged)]
                 ) ?? 0
             let lost = lacking - kept
-            replica.acknowledged = from - 1
+            // Lowered only: when a copy of this laptop already sent again what the store lacked,
+            // `from` lies past operations still in this outbox. They go up as retries, compared
+            // with what the store holds, and leave the outbox once acknowledged; raised past them,
+            // the acknowledgement would never drop them.
+            replica.acknowledged = min(replica.acknowledged, from - 1)
             replica.snapshotNeeded = true
             replica.store = nil
             let reported = replica.recovery ?? StoreRecovery(resent: 0, lost: 0)

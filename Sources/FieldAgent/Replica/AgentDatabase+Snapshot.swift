@@ -58,14 +58,13 @@ extension AgentDatabase {
                 let operation = try CanonicalJSON.decode(SyncOperation.self, from: data)
                 // A record a newer server release wrote, which this one cannot read: the operation
                 // stays in the outbox and goes up; the laptop shows it after an upgrade.
-                guard
-                    var state = try? Self.state(db, operation.record)
-                        ?? RecordState(type: operation.type, id: operation.id),
-                    state.readiness(of: operation) == .ready
-                else { continue }
-                state.apply(operation)
-                try Self.store(db, state, generation: replica.generation)
-                replayed += 1
+                guard case .success = Result(catching: { try Self.state(db, operation.record) }) else { continue }
+                // Merged like a pulled operation: one whose causes the snapshot lacks waits for
+                // them. That happens after a restore from an older backup, for an edit on another
+                // laptop's change the store lost: that laptop sends it again, this replica pulls
+                // it and applies the edit then. Skipped instead, the edit would be missing here
+                // for good once acknowledged, as the server never sends a laptop its own operations.
+                replayed += try Self.merge(operation, generation: replica.generation, db: db)
             }
             replica.cursor = cursor
             replica.snapshotNeeded = false

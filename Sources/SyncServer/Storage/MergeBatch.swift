@@ -43,9 +43,13 @@ struct MergeBatch {
         var dirty = false
         /// Set when a write moved the record to another grid.
         var moved = false
-        /// Where the record stood before its first move in this batch, and that move's sequence
-        /// number: snapshots page by where records stood when they started (``recordMove``).
-        var movedFrom: (seq: Int64, scope: GridScope, dot: Dot)?
+        /// Where the record stood before each move in this batch, with the move's sequence number
+        /// and dot (``recordMove``): snapshots page by where records stood when they started, and an
+        /// edit is judged by where the record stood before the first move its author had not seen.
+        /// Every move counts for the second: after a restore from an older backup a laptop sends
+        /// again, in one batch, a move another laptop had pulled before the restore and one it had
+        /// not, and that laptop's edit made in between saw the record where the first move left it.
+        var moves: [(seq: Int64, scope: GridScope, dot: Dot)] = []
         /// Nodes outside the record's subtree that an incident was sent to (``assign(_:to:)``).
         var assigned: [String] = []
         /// The stored row's grid and digest contribution; nil for a record this batch creates.
@@ -99,11 +103,14 @@ struct MergeBatch {
         }
         var entry = try load(operation)
         do {
-            guard try isInScope(entry, as: operation, sees: agent) else {
-                throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
-            }
+            // What the author had seen comes first: scope is judged by it (``isInScope``), and
+            // after a restore from an older backup the store may lack some of it (a move back
+            // into the author's grid, sent again later by its author), which the operation waits for.
             guard entry.state.readiness(of: operation) == .ready else {
                 throw ExchangeError.missingDependency(operation.dot)
+            }
+            guard try isInScope(entry, as: operation, sees: agent) else {
+                throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
             }
             // Its reading follows everything its context covers: a step backdated before a
             // server event would otherwise fold before it.
@@ -238,8 +245,13 @@ struct MergeBatch {
                 sql: "SELECT COUNT(*) FROM setAside WHERE replica = ? AND type = 'household' AND recordId = ?",
                 arguments: [agent.replica.rawValue, id]
             )
-            let error = ExchangeError.noHousehold(operation.dot, id, agentGrid: agent.gridId)
-            throw setAside ?? 0 > 0 ? error.settingAside() : error
+            if setAside ?? 0 > 0 {
+                throw ExchangeError.noHousehold(operation.dot, id, agentGrid: agent.gridId).settingAside()
+            }
+            // One the store never had is what a forged client names, or an honest one after the
+            // store was restored from an older backup that lacks it: the resident waits, as an
+            // edit of a record the store lost does, until the household's author sends it again.
+            throw ExchangeError.missingDependency(operation.dot)
         }
         if records[key] == nil { records[key] = household }
         guard household.scope.isVisible(to: agent) else {
@@ -267,7 +279,7 @@ struct MergeBatch {
         let previous = entry.scope
         entry.scope = target
         entry.moved = true
-        if entry.movedFrom == nil { entry.movedFrom = (lastSeq, previous, operation.dot) }
+        entry.moves.append((lastSeq, previous, operation.dot))
         let candidates = try Row.fetchAll(
             db,
             sql: "\(EnrolledAgent.selection) WHERE revokedAt IS NULL AND agent.resyncRequestedAt IS NULL"
@@ -505,7 +517,7 @@ struct MergeBatch {
                 arguments: [entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], key.type.rawValue, key.id]
             )
         }
-        if let from = entry.movedFrom {
+        for from in entry.moves {
             let old = from.scope.recordColumns
             try db.execute(
                 sql:

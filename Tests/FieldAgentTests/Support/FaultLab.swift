@@ -115,6 +115,25 @@ enum FaultLab {
         }
     }
 
+    /// Every operation in the server's oplog, in sequence order (nothing is compacted while a
+    /// test runs: compaction waits `oplog.compactionIntervalSeconds`, an hour by default).
+    static func oplogOperations(_ county: LiveCounty) throws -> [SyncOperation] {
+        try readServer(county) { db in
+            try Data.fetchAll(db, sql: "SELECT body FROM oplog ORDER BY seq").map {
+                try CanonicalJSON.decode(SyncOperation.self, from: $0)
+            }
+        }
+    }
+
+    /// The epoch the server's store presents now (its newest `storeEpoch` row).
+    static func storeEpoch(_ county: LiveCounty) throws -> StoreEpoch? {
+        try readServer(county) { db in
+            try Row.fetchOne(db, sql: "SELECT generation, id FROM storeEpoch ORDER BY generation DESC LIMIT 1").map {
+                StoreEpoch(generation: UInt64($0["generation"] as Int64), id: $0["id"])
+            }
+        }
+    }
+
     private static func readServer<T>(_ county: LiveCounty, _ body: (Database) throws -> T) throws -> T {
         var configuration = Configuration()
         configuration.readonly = true

@@ -188,6 +188,14 @@ final class LiveCounty {
         return try agent.run(["enroll", "--server", serverURL, "--token-file", token])
     }
 
+    /// A copy of `agent`'s whole data directory in a new one, as imaging a laptop does: the copy
+    /// holds the same replica id, counters and token.
+    func copy(_ agent: AgentDir) throws -> AgentDir {
+        let copy = newAgentDir(grid: agent.grid)
+        try FileManager.default.copyItem(atPath: agent.path, toPath: copy.path)
+        return copy
+    }
+
     /// A fresh, not yet enrolled data directory for an agent at `grid`.
     func newAgentDir(grid: String) -> AgentDir {
         AgentDir(
@@ -257,6 +265,29 @@ final class LiveCounty {
         let listed = try serverCommand(["conflicts", "list", "--json"])
         try #require(listed.status == 0, "sync-server conflicts list: \(listed.stderr)", sourceLocation: sourceLocation)
         return try JSONDecoder().decode([ServerConflict].self, from: Data(listed.stdout.utf8))
+    }
+
+    /// `sync-server set-aside list --json` (with `all`, `--all`: decided ones too), run while the daemon serves.
+    func serverSetAside(
+        all: Bool = false,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [ServerSetAside] {
+        let listed = try serverCommand(["set-aside", "list", "--json"] + (all ? ["--all"] : []))
+        try #require(listed.status == 0, "sync-server set-aside list: \(listed.stderr)", sourceLocation: sourceLocation)
+        return try JSONDecoder().decode([ServerSetAside].self, from: Data(listed.stdout.utf8))
+    }
+
+    /// One entry of `sync-server set-aside list --json`.
+    struct ServerSetAside: Decodable {
+        let id: Int64
+        let replica: UInt32
+        let counter: UInt64
+        let type: String
+        let recordId: String
+        let kind: String
+        let code: String
+        /// `pending`, `applied` or `discarded`.
+        let status: String
     }
 
     /// One entry of `sync-server conflicts list --json`.
