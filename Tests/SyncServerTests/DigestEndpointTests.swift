@@ -30,7 +30,7 @@ import Testing
                     let page = try await client.records(token: area.token, RecordsRequest(grid: grid, after: after))
                     for state in page.records {
                         byGrid[grid, default: ScopeDigest()].toggle(
-                            ScopeDigest.of(type: state.type, id: state.id, state: try CanonicalJSON.encode(state))
+                            ScopeDigest.of(state: try CanonicalJSON.encode(state))
                         )
                     }
                     after = page.nextAfter

@@ -198,12 +198,8 @@ extension ServerFixture {
             }
             // The grid digests kept as records were written are those of the records as stored.
             var expected: [String: UInt64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT type, id, gridId, state, digest FROM record") {
-                let digest = ScopeDigest.of(
-                    type: RecordType(rawValue: row["type"])!,
-                    id: row["id"],
-                    state: row["state"]
-                )
+            for row in try Row.fetchAll(db, sql: "SELECT gridId, state, digest FROM record") {
+                let digest = ScopeDigest.of(state: row["state"])
                 #expect(UInt64(bitPattern: row["digest"] as Int64) == digest, sourceLocation: sourceLocation)
                 expected[row["gridId"], default: 0] ^= digest
             }

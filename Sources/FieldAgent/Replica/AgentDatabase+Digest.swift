@@ -12,12 +12,12 @@ extension AgentDatabase {
             let replica = try Self.requireState(db)
             let subtree = Set(try Self.gridTree(db).subtree(of: replica.gridId))
             var digests: [String: ScopeDigest] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT type, id, gridId, state FROM record")
+            let rows = try Row.fetchCursor(db, sql: "SELECT gridId, state FROM record")
             while let row = try rows.next() {
                 let grid: String = row["gridId"]
-                guard subtree.contains(grid), let type = RecordType(rawValue: row["type"]) else { continue }
+                guard subtree.contains(grid) else { continue }
                 digests[grid, default: ScopeDigest()].toggle(
-                    ScopeDigest.of(type: type, id: row["id"], state: row["state"])
+                    ScopeDigest.of(state: row["state"])
                 )
             }
             return digests.filter { $0.value.value != 0 }

@@ -4,7 +4,7 @@ public import Foundation
 /// A checksum of the records of a scope, so an agent and the server can tell that their copies
 /// are byte-identical without sending them (protocol/README.md, "Verification").
 ///
-/// Each record contributes the first 8 bytes of the SHA-256 of its key and stored state, and a
+/// Each record contributes the first 8 bytes of the SHA-256 of its stored state, and a
 /// scope's digest is the XOR of its records': order does not matter, a record's write changes it
 /// by the XOR of the old and the new contribution, and the digest of a subtree is the XOR of its
 /// grids'. So the server keeps one per grid up to date as it merges (a grid's digest changes with
@@ -14,12 +14,10 @@ public struct ScopeDigest: Hashable, Sendable {
 
     public init(_ value: UInt64 = 0) { self.value = value }
 
-    /// The contribution of one record: its `type/id` and its state's canonical JSON.
-    public static func of(type: RecordType, id: String, state: Data) -> UInt64 {
-        var hash = SHA256()
-        hash.update(data: Data("\(type.rawValue)/\(id)\n".utf8))
-        hash.update(data: state)
-        return hash.finalize().prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    /// The contribution of one record: the first 8 bytes of the SHA-256 of its state's canonical
+    /// JSON, which names the record (`type`, `id`) as well as holding everything in it.
+    public static func of(state: Data) -> UInt64 {
+        SHA256.hash(data: state).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// Adds a record's contribution, or takes it out again (XOR is its own inverse).

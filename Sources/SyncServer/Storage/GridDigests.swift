@@ -69,10 +69,9 @@ enum GridDigests {
     /// the migration that introduced them.
     static func rebuild(_ db: Database) throws {
         var changes = Changes()
-        let rows = try Row.fetchCursor(db, sql: "SELECT rowid, type, id, gridId, state FROM record")
+        let rows = try Row.fetchCursor(db, sql: "SELECT rowid, gridId, state FROM record")
         while let row = try rows.next() {
-            guard let type = RecordType(rawValue: row["type"]) else { continue }
-            let digest = ScopeDigest.of(type: type, id: row["id"], state: row["state"])
+            let digest = ScopeDigest.of(state: row["state"])
             try db.cachedStatement(sql: "UPDATE record SET digest = ? WHERE rowid = ?").execute(arguments: [
                 column(digest), row["rowid"] as Int64,
             ])

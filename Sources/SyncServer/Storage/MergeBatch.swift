@@ -504,7 +504,7 @@ struct MergeBatch {
         }
         let scope = entry.scope.recordColumns
         let state = try CanonicalJSON.encode(entry.state)
-        let digest = ScopeDigest.of(type: key.type, id: key.id, state: state)
+        let digest = ScopeDigest.of(state: state)
         try db.cachedStatement(sql: Statements.saveRecord).execute(arguments: [
             key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], state, lastSeq,
             GridDigests.column(digest),
