@@ -98,6 +98,48 @@ import Testing
     }
 }
 
+extension RestoredServerTests {
+    /// A laptop enrolled after the backup is unknown to the restored store (its token is refused):
+    /// the operator enrolls its replica id again, the worker enrolls in place with the new token,
+    /// and the laptop sends its work again under its own id, as every other laptop does.
+    @Test(.timeLimit(.minutes(3)))
+    func aLaptopEnrolledAfterTheBackupGoesOnUnderItsOwnId() async throws {
+        try await LiveCounty.with { county in
+            let first = try county.enroll(grid: "c-1-1-1-1")
+            _ = try first.addHousehold(grid: "c-1-1-1-1", address: "1号", head: "甲")
+            try first.sync()
+            let backup = county.folder.appendingPathComponent("before.sqlite").path
+            try #require(try county.serverCommand(["backup", backup]).status == 0)
+            let late = try county.enroll(grid: "c-1-1-1-2")
+            let household = try late.addHousehold(grid: "c-1-1-1-2", address: "2号", head: "乙")
+            try late.sync()
+            try late.update(household, set: ["note=后来"])
+            try late.sync()
+            let replica = try late.status().replica
+
+            let restored = try await county.restored(from: backup)
+            let refused = try late.run(["sync"])
+            #expect(refused.status != 0)
+            #expect(try late.status().lastFailure?.advice.contains("--replica") == true)
+            let twice = try restored.serverCommand([
+                "agents", "enroll", "--grid", "c-1-1-1-1", "--replica", "\(first.status().replica)",
+            ])
+            #expect(twice.status != 0, "an id the store knows is not enrolled again")
+
+            let token = try restored.writeTokenFile(try restored.issueToken(grid: late.grid, replica: replica) + "\n")
+            let enrolled = try late.run(["enroll", "--server", restored.serverURL, "--token-file", token])
+            #expect(enrolled.status == 0, "\(enrolled.stderr)")
+            #expect(enrolled.stdout.contains("Enrolled again as replica \(replica)"), "\(enrolled.stdout)")
+            try late.sync()
+            #expect(try late.records() == (try restored.serverRecords(scope: late.grid)))
+            #expect(try restored.serverRecords(scope: late.grid).keys.contains("household/\(household)"))
+            #expect(try late.household(household).fields["note"] == .string("后来"))
+            #expect(try restored.recoveryReport().agents.map(\.resent) == [2])
+            try await restored.shutDown()
+        }
+    }
+}
+
 extension LiveCounty {
     /// `sync-server recovery --json`, decoded.
     func recoveryReport(sourceLocation: SourceLocation = #_sourceLocation) throws -> RecoveryJSON {

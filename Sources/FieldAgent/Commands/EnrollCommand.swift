@@ -114,9 +114,14 @@ struct EnrollCommand: ParsableCommand {
         }
         let home = data.home
         if let existing = try? home.database(), let replica = try? existing.replicaState() {
-            // A copied laptop enrolls again in place, keeping its records and unsent edits.
-            guard replica.copiedFrom != nil else { throw AgentError.alreadyEnrolled(home.path) }
-            return try reenroll(existing, at: address, home: home)
+            // A copied laptop enrolls again in place, keeping its records and unsent edits; one
+            // whose token the county no longer knows (a store restored from a backup older than
+            // its enrollment) takes a new token for its own replica id.
+            if replica.copiedFrom != nil { return try reenroll(existing, at: address, home: home) }
+            guard replica.failure?.code == ErrorCode.unauthorized.rawValue else {
+                throw AgentError.alreadyEnrolled(home.path)
+            }
+            return try rebind(existing, at: address, home: home)
         }
         let secret = try EnrollToken.read(option: token, file: tokenFile)
         let client = network.client(server: address, token: secret, rememberedCAFile: nil)
@@ -141,6 +146,29 @@ struct EnrollCommand: ParsableCommand {
         Console.say(
             "Downloaded \(summary.snapshotRecords) records of your area.",
             "已下载辖区数据 \(summary.snapshotRecords) 条。"
+        )
+    }
+
+    /// Binds a new token to this laptop's own replica id, after the county's store forgot the old
+    /// one: the next sync finds the store behind it and sends its work again (protocol/README.md,
+    /// "A restored server").
+    private func rebind(_ database: AgentDatabase, at address: ServerAddress, home: AgentHome) throws {
+        let secret = try EnrollToken.read(option: token, file: tokenFile)
+        let replica = try database.replicaState()
+        let client = network.client(server: address, token: secret, rememberedCAFile: replica.caFile)
+        let enrollment = try client.enroll()
+        guard enrollment.replica == replica.replica, enrollment.gridId == replica.gridId else {
+            throw AgentError.rebindElsewhere(replica.replica, grid: replica.gridId)
+        }
+        try home.saveCredential(secret)
+        Console.say(
+            "Enrolled again as replica \(replica.replica.rawValue); your records and edits are kept.",
+            "已以副本 \(replica.replica.rawValue) 重新注册；本机记录和修改均已保留。"
+        )
+        let summary = try home.withSyncLock { try SyncCommand.synchronizer(database, client).sync() }
+        Console.say(
+            "Synced: pushed \(summary.pushed), pulled \(summary.pulled).",
+            "已同步：上传 \(summary.pushed) 条，下载 \(summary.pulled) 条。"
         )
     }
 

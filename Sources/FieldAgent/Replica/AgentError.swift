@@ -44,6 +44,16 @@ struct AgentError: CodedError, Equatable {
         )
     }
 
+    static func rebindElsewhere(_ replica: ReplicaID, grid: String) -> AgentError {
+        AgentError(
+            code: .invalidValue,
+            message: LocalizedText(
+                "This laptop is replica \(replica.rawValue) of grid \(grid); ask the operator for a token made with sync-server agents enroll --grid \(grid) --replica \(replica.rawValue).",
+                zh: "本机是网格 \(grid) 的副本 \(replica.rawValue)；请管理员用 sync-server agents enroll --grid \(grid) --replica \(replica.rawValue) 生成令牌。"
+            )
+        )
+    }
+
     static func alreadyEnrolled(_ directory: String) -> AgentError {
         AgentError(
             code: .invalidValue,

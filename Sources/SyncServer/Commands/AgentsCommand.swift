@@ -27,11 +27,20 @@ struct AgentsCommand: ParsableCommand {
         @Option(
             help: ArgumentHelp(Console.localized("A name for the agent (default: the grid's name).", "终端名称（默认取网格名称）。"))
         ) var name: String?
+        @Option(
+            help: ArgumentHelp(
+                Console.localized(
+                    "Keep this replica id: for a laptop enrolled after the backup this store was restored from (its field-agent status shows the id).",
+                    "沿用此副本编号：用于在本库所恢复的备份之后注册的终端（其 field-agent status 显示编号）。"
+                )
+            )
+        ) var replica: UInt32?
 
         func run() throws {
             let (agent, token) = try data.open().enroll(
                 gridId: grid,
                 name: name,
+                replica: replica.map { ReplicaID($0) },
                 actor: Console.operatorName,
                 now: WallClock.nowMilliseconds()
             )

@@ -6,7 +6,16 @@ extension ServerDatabase {
     /// Enrolls an agent at a grid node and returns it with its token, which is shown only this once.
     ///
     /// The agent starts with a pending snapshot, so its first exchange fetches its whole scope.
-    func enroll(gridId: String, name: String?, actor: String, now: UInt64) throws -> (EnrolledAgent, token: String) {
+    /// - Parameter replica: the id to enroll under, for a laptop enrolled after the backup this
+    ///   store was restored from (unknown here, it keeps its id and sends its work again); by
+    ///   default the next id.
+    func enroll(
+        gridId: String,
+        name: String?,
+        replica asked: ReplicaID? = nil,
+        actor: String,
+        now: UInt64
+    ) throws -> (EnrolledAgent, token: String) {
         let token = AgentToken.make()
         let agent = try writer.write { db in
             guard
@@ -16,7 +25,19 @@ extension ServerDatabase {
             else {
                 throw ModelError.invalid(LocalizedText("Grid \(gridId) does not exist.", zh: "网格 \(gridId) 不存在。"))
             }
-            let replica = (try Int64.fetchOne(db, sql: "SELECT MAX(replica) FROM agent") ?? 0) + 1
+            let replica =
+                try asked.map { Int64($0.rawValue) } ?? (Int64.fetchOne(db, sql: "SELECT MAX(replica) FROM agent") ?? 0)
+                + 1
+            if let asked {
+                guard asked != .server, try Self.agent(db, replica: asked) == nil else {
+                    throw ModelError.invalid(
+                        LocalizedText(
+                            "Replica \(asked.rawValue) is the server's or already enrolled; --replica is for a laptop this store does not know.",
+                            zh: "副本 \(asked.rawValue) 属于服务器或已注册；--replica 仅用于本库不认识的终端。"
+                        )
+                    )
+                }
+            }
             try db.execute(
                 sql:
                     "INSERT INTO agent(replica, name, gridId, tokenHash, enrolledAt, resyncRequestedAt, resyncReason) VALUES (?, ?, ?, ?, ?, ?, 'initial snapshot')",

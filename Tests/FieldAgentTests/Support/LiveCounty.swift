@@ -145,9 +145,15 @@ final class LiveCounty {
         try BuiltBinary.syncServer.run(arguments + ["--data-dir", data], scratch: folder, environment: environment)
     }
 
-    /// The operator's `agents enroll --grid GRID`: the token on the last line of its stdout.
-    func issueToken(grid: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let issued = try serverCommand(["agents", "enroll", "--grid", grid])
+    /// The operator's `agents enroll --grid GRID [--replica R]`: the token on the last line of its stdout.
+    func issueToken(
+        grid: String,
+        replica: UInt32? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
+        let issued = try serverCommand(
+            ["agents", "enroll", "--grid", grid] + (replica.map { ["--replica", "\($0)"] } ?? [])
+        )
         try #require(issued.status == 0, "sync-server agents enroll: \(issued.stderr)", sourceLocation: sourceLocation)
         let token = issued.lastLine
         try #require(
