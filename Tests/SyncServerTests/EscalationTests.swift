@@ -143,7 +143,8 @@ import Testing
     // MARK: The daemon's timer
 
     /// The daemon sweeps by itself: with its clock moved past the deadline, the service escalates
-    /// the incident without anyone running `escalate`.
+    /// the incident without anyone running `escalate`. Its timer runs on a test clock, so the test
+    /// moves both clocks instead of waiting for real ones.
     @Test(.timeLimit(.minutes(1)))
     func theEscalationServiceSweepsOnItsOwn() async throws {
         let desk = try Desk()
@@ -151,22 +152,25 @@ import Testing
         var village = try desk.fixture.enroll(grid: "c-1-1-1-1")
         let clock = desk.fixture.clock
         let incident = try await desk.report(by: &village, at: clock.now)  // Sunday 11-29: due 12-02
+        let timer = TestTimerClock()
         let service = EscalationService(
             database: desk.fixture.database,
-            interval: .milliseconds(20),
+            interval: .seconds(900),
             logger: ServerFixture.quietLogger,
-            now: { clock.now }
+            now: { clock.now },
+            clock: timer
         )
         let running = Task { try await service.run() }
         defer { running.cancel() }
-        try await Task.sleep(for: .milliseconds(200))
+        await timer.waitForSleeps(1)
+        timer.advance(by: .seconds(900))
+        await timer.waitForSleeps(2)  // a sweep ran and the service sleeps again
         #expect(try desk.state(incident).status == .registered, "on time, the service leaves it alone")
 
         clock.advance(by: 10 * 86_400_000)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while try desk.state(incident).status != .escalated && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        #expect(try desk.state(incident).status == .registered, "nothing sweeps between two ticks")
+        timer.advance(by: .seconds(900))
+        await timer.waitForSleeps(3)
         let state = try desk.state(incident)
         #expect(state.status == .escalated)
         #expect(state.responsibleNode == "c-1")

@@ -5,15 +5,17 @@ import ServiceLifecycle
 /// Drops old operations from the log on a timer (see ``ServerDatabase/compact(retentionMilliseconds:now:)``).
 ///
 /// Runs beside the HTTP server and stops at graceful shutdown between two passes, never in one.
-struct CompactionService: Service {
+/// Its timer's clock is injected as the escalation service's is.
+struct CompactionService<TimerClock: Clock>: Service where TimerClock.Duration == Duration {
     let database: ServerDatabase
     let retentionMilliseconds: UInt64
     let interval: Duration
     let logger: Logger
     let now: @Sendable () -> UInt64
+    let clock: TimerClock
 
     func run() async throws {
-        for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
+        for await _ in AsyncTimerSequence(interval: interval, clock: clock).cancelOnGracefulShutdown() {
             do {
                 let dropped = try await database.compact(retentionMilliseconds: retentionMilliseconds, now: now())
                 if dropped > 0 { logger.info("oplog compacted", metadata: ["sync.oplog.dropped": "\(dropped)"]) }
@@ -21,5 +23,24 @@ struct CompactionService: Service {
                 logger.error("oplog compaction failed", metadata: ["sync.error.type": "\(type(of: error))"])
             }
         }
+    }
+}
+
+extension CompactionService where TimerClock == ContinuousClock {
+    init(
+        database: ServerDatabase,
+        retentionMilliseconds: UInt64,
+        interval: Duration,
+        logger: Logger,
+        now: @escaping @Sendable () -> UInt64
+    ) {
+        self.init(
+            database: database,
+            retentionMilliseconds: retentionMilliseconds,
+            interval: interval,
+            logger: logger,
+            now: now,
+            clock: .continuous
+        )
     }
 }

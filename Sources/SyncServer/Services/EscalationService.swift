@@ -4,15 +4,17 @@ import ServiceLifecycle
 
 /// Runs the deadline sweep (``ServerDatabase/sweepDeadlines(asOf:now:actor:)``) on a timer.
 ///
-/// Its clock is injected, so tests move time; it stops at graceful shutdown between two sweeps.
-struct EscalationService: Service {
+/// Both its clocks are injected, the timer's (`clock`) and the county's time it sweeps as of
+/// (`now`), so tests move time instead of sleeping; it stops at graceful shutdown between two sweeps.
+struct EscalationService<TimerClock: Clock>: Service where TimerClock.Duration == Duration {
     let database: ServerDatabase
     let interval: Duration
     let logger: Logger
     let now: @Sendable () -> UInt64
+    let clock: TimerClock
 
     func run() async throws {
-        for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
+        for await _ in AsyncTimerSequence(interval: interval, clock: clock).cancelOnGracefulShutdown() {
             do {
                 let time = now()
                 let steps = try database.sweepDeadlines(asOf: time, now: time, actor: "server:escalation")
@@ -23,5 +25,11 @@ struct EscalationService: Service {
                 logger.error("escalation sweep failed", metadata: ["sync.error.type": "\(type(of: error))"])
             }
         }
+    }
+}
+
+extension EscalationService where TimerClock == ContinuousClock {
+    init(database: ServerDatabase, interval: Duration, logger: Logger, now: @escaping @Sendable () -> UInt64) {
+        self.init(database: database, interval: interval, logger: logger, now: now, clock: .continuous)
     }
 }
