@@ -45,7 +45,13 @@ let package = Package(
         ),
         .target(
             name: "Shared",
-            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CZlib"],
+            swiftSettings: swiftSettings
+        ),
+        /// The SHA-256 behind the scope digest, which both tools must compute alike.
+        .target(
+            name: "RecordDigest",
+            dependencies: ["Shared", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         /// What both command-line tools share at the terminal: language, tables, JSON, exit codes, and
@@ -62,6 +68,7 @@ let package = Package(
             name: "SyncServer",
             dependencies: [
                 "Shared",
+                "RecordDigest",
                 "ConsoleSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -87,6 +94,7 @@ let package = Package(
             name: "FieldAgent",
             dependencies: [
                 "Shared",
+                "RecordDigest",
                 "ConsoleSupport",
                 "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -105,6 +113,7 @@ let package = Package(
             dependencies: [
                 "SyncServer",
                 "Shared",
+                "RecordDigest",
                 "GridSyncTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -34,7 +34,9 @@ enum GridSyncFuzz {
             merge(request.operations)
         }
         if let response = try? CanonicalJSON.decode(SyncResponse.self, from: body) {
-            roundTrip(response, "SyncResponse")
+            // Operations of a newer release are kept aside as they came (`unreadable`) and are not
+            // re-encoded: only the server writes a response, from stored bytes (ResponseJSON).
+            if response.unreadable.isEmpty { roundTrip(response, "SyncResponse") }
             merge(response.operations)
         }
         if let operation = try? CanonicalJSON.decode(SyncOperation.self, from: body) {

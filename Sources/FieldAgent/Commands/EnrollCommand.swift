@@ -113,15 +113,8 @@ struct EnrollCommand: ParsableCommand {
             )
         }
         let home = data.home
-        if let existing = try? home.database(), let replica = try? existing.replicaState() {
-            // A copied laptop enrolls again in place, keeping its records and unsent edits; one
-            // whose token the county no longer knows (a store restored from a backup older than
-            // its enrollment) takes a new token for its own replica id.
-            if replica.copiedFrom != nil { return try reenroll(existing, at: address, home: home) }
-            guard replica.failure?.code == ErrorCode.unauthorized.rawValue else {
-                throw AgentError.alreadyEnrolled(home.path)
-            }
-            return try rebind(existing, at: address, home: home)
+        if let existing = try? home.database(), (try? existing.replicaState()) != nil {
+            return try enrollAgain(existing, at: address, home: home)
         }
         let secret = try EnrollToken.read(option: token, file: tokenFile)
         let client = network.client(server: address, token: secret, rememberedCAFile: nil)
@@ -149,50 +142,25 @@ struct EnrollCommand: ParsableCommand {
         )
     }
 
-    /// Binds a new token to this laptop's own replica id, after the county's store forgot the old
-    /// one: the next sync finds the store behind it and sends its work again (protocol/README.md,
-    /// "A restored server").
-    private func rebind(_ database: AgentDatabase, at address: ServerAddress, home: AgentHome) throws {
-        let secret = try EnrollToken.read(option: token, file: tokenFile)
+    /// Enrolls an already enrolled laptop again in place with a new token, keeping its records
+    /// and edits: a copy takes a new identity, a laptop whose token the county's store no longer
+    /// knows (restored from an older backup) keeps its own (``AgentDatabase/enrollAgain(as:at:)``).
+    private func enrollAgain(_ database: AgentDatabase, at address: ServerAddress, home: AgentHome) throws {
         let replica = try database.replicaState()
+        guard replica.mayEnrollAgain else { throw AgentError.alreadyEnrolled(home.path) }
+        let secret = try EnrollToken.read(option: token, file: tokenFile)
         let client = network.client(server: address, token: secret, rememberedCAFile: replica.caFile)
         let enrollment = try client.enroll()
-        guard enrollment.replica == replica.replica, enrollment.gridId == replica.gridId else {
-            throw AgentError.rebindElsewhere(replica.replica, grid: replica.gridId)
-        }
+        try database.enrollAgain(as: enrollment, at: client.baseURL)
         try home.saveCredential(secret)
         Console.say(
-            "Enrolled again as replica \(replica.replica.rawValue); your records and edits are kept.",
-            "已以副本 \(replica.replica.rawValue) 重新注册；本机记录和修改均已保留。"
+            "Enrolled again as replica \(enrollment.replica.rawValue) (\(enrollment.agentName)); your records and unsent edits are kept.",
+            "已重新注册为副本 \(enrollment.replica.rawValue)（\(enrollment.agentName)）；本机记录和未上传的修改均已保留。"
         )
         let summary = try home.withSyncLock { try SyncCommand.synchronizer(database, client).sync() }
         Console.say(
             "Synced: pushed \(summary.pushed), pulled \(summary.pulled).",
             "已同步：上传 \(summary.pushed) 条，下载 \(summary.pulled) 条。"
-        )
-    }
-
-    /// Takes a new identity for a laptop found to be a copy of another: the new token replaces
-    /// the old, the next sync downloads the area afresh and sends the edits the county does not
-    /// have under the new replica id.
-    private func reenroll(_ database: AgentDatabase, at address: ServerAddress, home: AgentHome) throws {
-        let secret = try EnrollToken.read(option: token, file: tokenFile)
-        let client = network.client(
-            server: address,
-            token: secret,
-            rememberedCAFile: try database.replicaState().caFile
-        )
-        let enrollment = try client.enroll()
-        try database.reenroll(as: enrollment, at: client.baseURL)
-        try home.saveCredential(secret)
-        Console.say(
-            "Enrolled again as \(enrollment.agentName) (replica \(enrollment.replica.rawValue)); your records and unsent edits are kept.",
-            "已重新注册为 \(enrollment.agentName)（副本 \(enrollment.replica.rawValue)）；本机记录和未上传的修改均已保留。"
-        )
-        let summary = try home.withSyncLock { try SyncCommand.synchronizer(database, client).sync() }
-        Console.say(
-            "Synced under the new identity: pushed \(summary.pushed), pulled \(summary.pulled).",
-            "已以新身份同步：上传 \(summary.pushed) 条，下载 \(summary.pulled) 条。"
         )
     }
 }

@@ -16,13 +16,25 @@ extension AgentDatabase {
         }
     }
 
-    /// Takes on the identity of a new enrollment, keeping every record and the outbox; the next
-    /// sync takes a snapshot and renumbers the outbox (``renumberOutbox(_:)``).
-    func reenroll(as enrollment: EnrollResponse, at server: String) throws {
+    /// Takes on a new enrollment in place, keeping every record and the outbox.
+    ///
+    /// A copy takes on the new identity; the next sync takes a snapshot and renumbers the outbox
+    /// (``renumberOutbox(_:)``). A laptop whose token the county's store no longer knows (restored
+    /// from a backup older than its enrollment) must be given its own replica id again, and keeps
+    /// everything: its next sync finds the store behind it and sends its work again.
+    func enrollAgain(as enrollment: EnrollResponse, at server: String) throws {
         try writer.write { db in
             var replica = try Self.requireState(db)
-            guard replica.copiedFrom != nil else {
+            guard replica.mayEnrollAgain else {
                 throw AgentError.alreadyEnrolled((writer.path as NSString).deletingLastPathComponent)
+            }
+            guard replica.copiedFrom != nil else {
+                guard enrollment.replica == replica.replica, enrollment.gridId == replica.gridId else {
+                    throw AgentError.rebindElsewhere(replica.replica, grid: replica.gridId)
+                }
+                replica.serverURL = server
+                try replica.save(db)
+                return
             }
             guard enrollment.gridId == replica.gridId else {
                 throw AgentError.reenrolledElsewhere(enrollment.gridId, was: replica.gridId)

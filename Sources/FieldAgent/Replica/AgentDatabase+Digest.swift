@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RecordDigest
 import Shared
 
 /// Verification against the county's store: the ``ScopeDigest`` of what this laptop holds of its

@@ -46,6 +46,10 @@ struct ReplicaState: Sendable, Equatable {
     /// When the replica was last found equal to the county's store (its digest matched).
     var verifiedAt: UInt64?
 
+    /// Whether `field-agent enroll` may take a new token in place: the laptop is a copy, or the
+    /// county's store refused its token (restored from a backup older than its enrollment).
+    var mayEnrollAgain: Bool { copiedFrom != nil || failure?.code == ErrorCode.unauthorized.rawValue }
+
     /// The last failure of a sync, kept for `status`.
     struct Failure: Sendable, Equatable {
         var code: String

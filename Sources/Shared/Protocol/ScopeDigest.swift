@@ -1,10 +1,10 @@
-internal import Crypto
 public import Foundation
 
 /// A checksum of the records of a scope, so an agent and the server can tell that their copies
 /// are byte-identical without sending them (protocol/README.md, "Verification").
 ///
-/// Each record contributes the first 8 bytes of the SHA-256 of its stored state, and a
+/// Each record contributes the first 8 bytes of the SHA-256 of its stored state (`ScopeDigest.of`,
+/// in the RecordDigest target), and a
 /// scope's digest is the XOR of its records': order does not matter, a record's write changes it
 /// by the XOR of the old and the new contribution, and the digest of a subtree is the XOR of its
 /// grids'. So the server keeps one per grid up to date as it merges (a grid's digest changes with
@@ -13,12 +13,6 @@ public struct ScopeDigest: Hashable, Sendable {
     public private(set) var value: UInt64
 
     public init(_ value: UInt64 = 0) { self.value = value }
-
-    /// The contribution of one record: the first 8 bytes of the SHA-256 of its state's canonical
-    /// JSON, which names the record (`type`, `id`) as well as holding everything in it.
-    public static func of(state: Data) -> UInt64 {
-        SHA256.hash(data: state).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
-    }
 
     /// Adds a record's contribution, or takes it out again (XOR is its own inverse).
     public mutating func toggle(_ contribution: UInt64) { value ^= contribution }

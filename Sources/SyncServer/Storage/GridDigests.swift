@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RecordDigest
 import Shared
 
 /// The server's ``ScopeDigest`` of each grid, kept up to date as records are written, so the digest

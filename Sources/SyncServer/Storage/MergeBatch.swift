@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RecordDigest
 import Shared
 
 /// One write transaction's worth of merging: operations applied to records, appended to the

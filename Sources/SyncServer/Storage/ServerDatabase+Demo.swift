@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RecordDigest
 import Shared
 
 extension ServerDatabase {
