@@ -54,8 +54,7 @@ let package = Package(
             dependencies: ["Shared", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        /// What both command-line tools share at the terminal: language, tables, JSON, exit codes, and
-        /// the benchmarks' stopwatch and record.
+        /// What both command-line tools share at the terminal: language, tables, JSON, exit codes.
         .target(
             name: "ConsoleSupport",
             dependencies: [
@@ -64,13 +63,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "SyncServer",
+        /// The county daemon: the store and the merge of batches, the endpoints, the background
+        /// services and the demo county, for `sync-server` and the benchmarks to drive.
+        .target(
+            name: "GridSyncServer",
             dependencies: [
                 "Shared",
                 "RecordDigest",
-                "ConsoleSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -86,19 +85,40 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
+        /// The village laptop's replica and outbox and its sync client, for `field-agent` and any
+        /// other front end (the worker's web pages) to drive.
+        .target(
+            name: "GridSyncAgent",
+            dependencies: [
+                "Shared",
+                "RecordDigest",
+                "CCurl",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// `sync-server`: argument parsing over ``GridSyncServer``.
+        .executableTarget(
+            name: "SyncServer",
+            dependencies: [
+                "Shared",
+                "GridSyncServer",
+                "ConsoleSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// `field-agent`: argument parsing and terminal views over ``GridSyncAgent``.
         .executableTarget(
             name: "FieldAgent",
             dependencies: [
                 "Shared",
-                "RecordDigest",
+                "GridSyncAgent",
                 "ConsoleSupport",
-                "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -111,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "SyncServerTests",
             dependencies: [
-                "SyncServer",
+                "GridSyncServer",
                 "Shared",
                 "RecordDigest",
                 "GridSyncTestSupport",
@@ -126,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "FieldAgentTests",
             dependencies: [
-                "FieldAgent",
+                "GridSyncAgent",
                 "Shared",
                 "GridSyncTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -143,3 +163,30 @@ let package = Package(
         ),
     ]
 )
+
+/// The benchmarks drive both libraries and link an HTTP client that nothing shipped needs, so they
+/// are built only when asked for, as Hummingbird gates its own:
+/// `GRIDSYNC_BENCHMARKS=1 swift build -c release --product gridsync-bench`.
+if Context.environment["GRIDSYNC_BENCHMARKS"] != nil {
+    package.products.append(.executable(name: "gridsync-bench", targets: ["GridSyncBenchmarks"]))
+    package.targets.append(
+        .executableTarget(
+            name: "GridSyncBenchmarks",
+            dependencies: [
+                "Shared",
+                "GridSyncServer",
+                "GridSyncAgent",
+                "ConsoleSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/GridSyncBenchmarks",
+            swiftSettings: swiftSettings
+        )
+    )
+}

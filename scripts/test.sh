@@ -17,6 +17,8 @@ print("protocol/openapi.yaml is valid OpenAPI " + spec["openapi"])
 PY
 
 swift build --build-tests
+# The benchmarks ship nowhere but must not rot: build them too (Package.swift adds them on this variable).
+GRIDSYNC_BENCHMARKS=1 swift build --product gridsync-bench
 # Three runs, each parallel inside. The field agent's end-to-end tests wait for real child
 # processes, and the property tests compute for a minute; on two cores either holds Swift's
 # cooperative threads long enough to starve the server suites' time limits if they shared a run.

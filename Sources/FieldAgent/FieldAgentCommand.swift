@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConsoleSupport
+import GridSyncAgent
 import Shared
 
 /// `field-agent`: the village laptop's offline replica, its editing commands and its sync client.
@@ -14,7 +15,6 @@ struct FieldAgentCommand: AsyncParsableCommand {
         subcommands: [
             EnrollCommand.self, HouseholdCommand.self, ResidentCommand.self, IncidentCommand.self, LogCommand.self,
             SyncCommand.self, ResyncCommand.self, StatusCommand.self, ConflictsCommand.self, SetAsideCommand.self,
-            BenchCommand.self,
         ]
     )
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConsoleSupport
+import GridSyncServer
 import Shared
 
 /// Shows the merge at work on one household: two workers edit it offline, the county merges,

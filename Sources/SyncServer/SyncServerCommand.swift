@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsoleSupport
 import Foundation
+import GridSyncServer
 import Shared
 
 /// `sync-server`: the county daemon and the operator's commands beside it.
@@ -13,7 +14,7 @@ struct SyncServerCommand: AsyncParsableCommand {
             ServeCommand.self, GridsCommand.self, AgentsCommand.self, ConflictsCommand.self, IncidentsCommand.self,
             EscalateCommand.self, CalendarCommand.self, SetAsideCommand.self, BackupCommand.self,
             RecoveryCommand.self,
-            MergeDemoCommand.self, BenchCommand.self,
+            MergeDemoCommand.self,
         ]
     )
 

@@ -3,7 +3,7 @@ import GridSyncTestSupport
 import Shared
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 
 /// A laptop that loses power mid-sync: real `field-agent` children syncing over a slow link (a
 /// ``FaultProxy`` at about 20 KB/s) and killed with SIGKILL at random moments. Each replica must

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 @testable import Shared
 
 /// The laptop's replica on its own, without a server: causal delivery of pulled operations,

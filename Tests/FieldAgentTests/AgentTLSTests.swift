@@ -2,7 +2,7 @@ import Foundation
 import GridSyncTestSupport
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 
 /// A county with its own certificate authority: the agent trusts the server only with `--ca-file`,
 /// remembers the file for later syncs, and speaks nothing older than TLS 1.2.

@@ -3,7 +3,7 @@ import GridSyncTestSupport
 import Shared
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 
 /// A busy county server asks laptops to come back later (`503 server_busy`, `429
 /// too_many_requests`, with `Retry-After`): the agent waits at least that long, then sends again.

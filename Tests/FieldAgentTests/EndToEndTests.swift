@@ -3,7 +3,7 @@ import GridSyncTestSupport
 import Shared
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 
 /// Issue 4 end to end: a real `sync-server serve` and real `field-agent` processes, each agent in its
 /// own data directory, exchanging over HTTP on loopback. Every assertion is on what the binaries

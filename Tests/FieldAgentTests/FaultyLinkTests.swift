@@ -3,7 +3,7 @@ import GridSyncTestSupport
 import Shared
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 
 /// Syncs over a link that drops at random bytes: a real `sync-server serve`, a ``FaultProxy`` in
 /// front of it, and three agents driven in-process through the library, each sync a fresh

@@ -3,7 +3,7 @@ import GridSyncTestSupport
 import Shared
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 
 /// Village laptops' clocks are often wrong: a clock minutes off earns a warning, one past the
 /// server's bound gets its edits refused with advice to fix the clock, and nothing is lost.
@@ -15,7 +15,7 @@ import Testing
         var synchronizer = Synchronizer(
             database: try AgentDatabase.open(directory: agent.path),
             client: FaultLab.impatientClient(baseURL: county.serverURL, token: try FaultLab.token(of: agent)),
-            progress: ProgressBar(language: .english, enabled: false)
+            progress: NoProgress()
         )
         synchronizer.now = { WallClock.nowMilliseconds() + ahead }
         return synchronizer

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 
 /// A replica written by an earlier release upgrades in place, and keeps syncing where it did.
 @Suite struct ReplicaMigrationTests {

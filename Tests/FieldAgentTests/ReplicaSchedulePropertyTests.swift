@@ -3,7 +3,7 @@ import GridSyncTestSupport
 import Shared
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 
 /// Random schedules of the county's hard days (issue 11), each against a live county and real
 /// laptops (``ReplicaSchedule``): moves between groups and villages concurrent with offline

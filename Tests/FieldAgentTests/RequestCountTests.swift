@@ -3,7 +3,7 @@ import GridSyncTestSupport
 import Shared
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 
 /// The sync exchange is one round trip: an incremental sync whose outbox and news fit in one page
 /// makes exactly one HTTP request, and so does a sync with nothing to do. Counted three ways: the

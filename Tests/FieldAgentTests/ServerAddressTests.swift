@@ -1,6 +1,6 @@
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 
 /// Which addresses may carry the token over plain http: this machine, named literally, and nothing else.
 @Suite struct ServerAddressTests {

@@ -2,7 +2,7 @@ import CCurl
 import Shared
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 
 /// libcurl reports a refused TLS version and a refused certificate with the same code; the worker
 /// must be told which, and neither is worth retrying.

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// Tokens are typed into command lines: they must never look like an option.
 @Suite struct AgentTokenTests {

@@ -4,7 +4,7 @@ import GridSyncTestSupport
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// The operator's commands, run as the real `sync-server` binary against a temporary data directory.
 @Suite struct CommandLineTests {
@@ -53,7 +53,12 @@ import Testing
     /// The ingest benchmark replays the merge's own statements; a change to them must not leave
     /// it behind (a debug build and a tiny workload: this checks that it runs, not how fast).
     @Test func theIngestBenchmarkRunsAgainstTheCurrentStatements() throws {
-        let result = try server.run(["bench", "ingest", "--agents", "2", "--batches", "2", "--batch-size", "3", "--rounds", "1"])
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try BuiltBinary.benchmarks.run(
+            ["ingest", "--agents", "2", "--batches", "2", "--batch-size", "3", "--rounds", "1"],
+            scratch: folder
+        )
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("ratio"), "\(result.stdout)")
     }

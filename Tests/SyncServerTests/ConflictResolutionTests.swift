@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// Concurrent writes of one field open a conflict; an operator's covering write resolves it everywhere.
 @Suite struct ConflictResolutionTests {

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// Slow and idle clients cannot hold the daemon's sockets: a request must arrive within its
 /// deadline from its first byte, an idle connection is closed, and connections past the cap wait.

@@ -5,7 +5,7 @@ import RecordDigest
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// The server's side of verification: the digest on an exchange's last page is the XOR of its
 /// grids' digests, each of which is that of the records stored there; a grid's records come back

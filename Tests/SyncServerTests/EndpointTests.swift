@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// `GET /health`, `GET /metrics` and `POST /v1/enroll` through the router.
 @Suite struct EndpointTests {

@@ -3,7 +3,7 @@ import GridSyncTestSupport
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// The deadline sweep (DESIGN.md §7), called directly at chosen days with the county's 2026
 /// calendar (`config/calendar-2026.txt`): 3 working days at village level and below, 5 at a

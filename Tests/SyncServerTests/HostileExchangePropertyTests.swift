@@ -6,7 +6,7 @@ import RecordDigest
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// Thousands of hostile requests against the exchange: valid requests taken apart at random
 /// (numbers at and around every bound, junk in every field, deep nesting, duplicated keys, forged

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// The server registers (挂号) each new incident when it first stores it: `FM-YYYYMMDD-NNNNNN`.
 @Suite struct IncidentRegistrationTests {

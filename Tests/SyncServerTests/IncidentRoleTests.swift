@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// The role table of protocol/README.md, enforced by the server: every step, taken by every kind
 /// of node, on an incident reported in group c-1-1-1-1 and held, after a dispatch, by the area

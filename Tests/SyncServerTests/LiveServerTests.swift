@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// The same endpoints over a real socket: a running daemon on an ephemeral port.
 @Suite struct LiveServerTests {

@@ -6,7 +6,7 @@ import Logging
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// Personal information (names, ID numbers, phones) never reaches a log at info level or above.
 @Suite struct LoggingTests {

@@ -3,7 +3,7 @@ import GRDB
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// A data directory written by an earlier version upgrades in place when the daemon opens it.
 @Suite struct MigrationTests {

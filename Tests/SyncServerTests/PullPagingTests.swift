@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// Pulls come in pages of `settings.pageSize`; the cursor only moves when the agent commits a page.
 @Suite struct PullPagingTests {

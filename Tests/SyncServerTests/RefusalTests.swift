@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// Every refusal of `POST /v1/sync` answers its status and stable code and leaves the store as it was.
 ///

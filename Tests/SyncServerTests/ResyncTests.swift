@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// `409 resync_required`: a compacted cursor, an operator's request, a fresh enrollment; and the way out through a snapshot.
 @Suite struct ResyncTests {

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// Retrying a batch is always safe: what is stored is acknowledged again and never applied twice.
 @Suite struct RetryTests {

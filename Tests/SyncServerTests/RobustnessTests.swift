@@ -3,7 +3,7 @@ import GridSyncTestSupport
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// The hostile and broken clients of docs/robustness.md against a real `sync-server` process: for
 /// every case the status and the stable code, then `/health`, then a normal exchange by the same

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// An agent writes and sees only its grid node's subtree; higher levels see everything below them.
 @Suite struct ScopeTests {

@@ -3,7 +3,7 @@ import Foundation
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// Settings come from flags, then `SYNC_SERVER_*` variables, then the JSON file, then defaults.
 @Suite struct ServerSettingsTests {

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// A snapshot's pages are read in separate requests, minutes apart on a village link, while
 /// records keep moving; still every record in scope at the snapshot's cursor arrives exactly once.

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// `GET /v1/snapshot`: the grid tree of the scope, the scope's records paged by key, and the pending resync it clears.
 @Suite struct SnapshotTests {

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// The one-round-trip exchange through the router: push, merge, pull, acknowledge.
 @Suite struct SyncExchangeTests {

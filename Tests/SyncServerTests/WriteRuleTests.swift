@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// Scope holds on every write path, and a replica's clock only moves forward: each refusal is
 /// answered with its status and code and leaves the store as it was.

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// One of the package's executables as built for the tests, run as a child process the way a
-/// county runs it: `sync-server` or `field-agent`.
+/// county runs it: `sync-server` or `field-agent`, or the benchmarks.
 public struct BuiltBinary: Sendable {
     public let name: String
     /// Overrides where the binary is, for running the tests against another build.
@@ -19,6 +19,13 @@ public struct BuiltBinary: Sendable {
         name: "field-agent",
         overrideVariable: "FIELD_AGENT_BINARY",
         settingsPrefix: "FIELD_AGENT_"
+    )
+
+    /// The benchmarks, built by `scripts/test.sh` with `GRIDSYNC_BENCHMARKS=1` (Package.swift).
+    public static let benchmarks = BuiltBinary(
+        name: "gridsync-bench",
+        overrideVariable: "GRIDSYNC_BENCH_BINARY",
+        settingsPrefix: "GRIDSYNC_BENCH_"
     )
 
     /// The package's root folder, from this file's path (Tests/TestSupport/…).

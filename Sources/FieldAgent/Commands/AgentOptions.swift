@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsoleSupport
 import Foundation
+import GridSyncAgent
 import Shared
 
 /// `--data-dir`: where the replica lives (else `FIELD_AGENT_HOME`, else a per-user default).

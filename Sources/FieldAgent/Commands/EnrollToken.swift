@@ -1,5 +1,6 @@
 import ConsoleSupport
 import Foundation
+import GridSyncAgent
 import Shared
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsoleSupport
 import Foundation
+import GridSyncAgent
 import Shared
 
 /// `field-agent household`: the grid's household ledger (一个网格一本台账).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsoleSupport
 import Foundation
+import GridSyncAgent
 import Shared
 
 /// `field-agent incident`: problems found in the grid, from report to closing (上报挂号、逐级处置、反馈销号).

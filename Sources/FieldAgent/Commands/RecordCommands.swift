@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsoleSupport
 import Foundation
+import GridSyncAgent
 import Shared
 
 /// What the editing commands share: opening the replica, authoring one change, printing records.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsoleSupport
 import Foundation
+import GridSyncAgent
 import Shared
 
 /// `field-agent set-aside`: the edits the county server set aside, each with the reason.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsoleSupport
 import Foundation
+import GridSyncAgent
 import Shared
 
 /// `field-agent status`: where this laptop's sync stands, and in plain words what to do about a failure.
@@ -122,7 +123,7 @@ struct StatusCommand: ParsableCommand {
             )
         case ErrorCode.unauthorized.rawValue:
             LocalizedText(
-"this laptop's token was refused; ask the county operator for a new token (if the county's store was restored from a backup, one for this laptop's replica id, with --replica), then run field-agent enroll again here.",
+                "this laptop's token was refused; ask the county operator for a new token (if the county's store was restored from a backup, one for this laptop's replica id, with --replica), then run field-agent enroll again here.",
                 zh: "本机令牌被拒绝；请向县级管理员申请新令牌（若县级数据曾从备份恢复，须用 --replica 指定本机副本编号），然后在本机再次运行 field-agent enroll。"
             )
         case ErrorCode.clockDrift.rawValue:

@@ -1,9 +1,10 @@
 import Foundation
+import GridSyncAgent
 import Shared
 
 /// A one-line progress display on a terminal's stderr, and nothing at all when stderr is a file
 /// or a pipe (a script, a test, cron), so logs stay clean.
-final class ProgressBar {
+final class ProgressBar: SyncProgress {
     private let enabled: Bool
     private let language: Language
     private var shown = false

@@ -1,5 +1,6 @@
 import ConsoleSupport
 import Foundation
+import GridSyncAgent
 import Shared
 
 /// A record as `list`, `show` and `--json` present it: visible values, set elements, every

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsoleSupport
 import Foundation
+import GridSyncServer
 import Shared
 
 /// `sync-server backup FILE`: a consistent copy of the store, safe while the daemon serves.

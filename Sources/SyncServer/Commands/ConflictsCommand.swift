@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsoleSupport
 import Foundation
+import GridSyncServer
 import Shared
 
 /// `sync-server conflicts`: concurrent edits kept for review, and their resolution.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsoleSupport
 import Foundation
+import GridSyncServer
 import Shared
 
 /// `--data-dir`, for every operator command: the flag, else `SYNC_SERVER_DATA`, else `./sync-data`.

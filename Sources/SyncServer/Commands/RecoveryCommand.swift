@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsoleSupport
 import Foundation
+import GridSyncServer
 import Shared
 
 /// `sync-server recovery`: after restoring a backup, what the laptops have sent again and what

@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import ConsoleSupport
 import Foundation
+import GridSyncServer
 import Hummingbird
 import Logging
 import Shared

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsoleSupport
 import Foundation
+import GridSyncServer
 import Shared
 
 /// `sync-server set-aside`: operations of honest agents the server could not take, kept for a decision.

@@ -4,7 +4,7 @@ import GridSyncTestSupport
 import Shared
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 
 #if canImport(Glibc)
 import Glibc
@@ -71,7 +71,7 @@ enum FaultLab {
         return try Synchronizer(
             database: database,
             client: client,
-            progress: ProgressBar(language: .english, enabled: false)
+            progress: NoProgress()
         )
         .sync()
     }

@@ -4,7 +4,7 @@ import GridSyncTestSupport
 import Shared
 import Testing
 
-@testable import FieldAgent
+@testable import GridSyncAgent
 
 /// One random schedule of what happens to a county's laptops (issue 11), played against a live
 /// county: households added, edited and moved between groups and villages while other laptops

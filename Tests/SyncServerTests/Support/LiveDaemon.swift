@@ -6,7 +6,7 @@ import NIOHTTP1
 import Shared
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// A real `sync-server serve` over the test county, with agents enrolled through the operator
 /// command, for tests that must reach the daemon the way a laptop does and restart it after.

@@ -7,7 +7,7 @@ import Shared
 import Synchronization
 import Testing
 
-@testable import SyncServer
+@testable import GridSyncServer
 
 /// A clock the test moves by hand: the server's `now` in milliseconds since 1970.
 final class ManualClock: Sendable {
