@@ -16,6 +16,7 @@ validate(spec)
 print("protocol/openapi.yaml is valid OpenAPI " + spec["openapi"])
 PY
 
+scripts/check-boundaries.sh
 swift build --build-tests
 # The benchmarks ship nowhere but must not rot: build them too (Package.swift adds them on this variable).
 GRIDSYNC_BENCHMARKS=1 swift build --product gridsync-bench

@@ -104,7 +104,7 @@ import Testing
         ])
         #expect(enrolled.status == 0)
         #expect(enrolled.lastLine.count == 46 && !enrolled.lastLine.contains(" "))
-        let database = try ServerDatabase.open(directory: data)
+        let database = try SQLiteStore.open(directory: data)
         let agent = try #require(try database.agents().first)
         #expect(agent.name == "一组网格员")
         #expect(agent.resyncRequestedAt != nil, "a new agent starts with its snapshot pending")
@@ -136,7 +136,7 @@ import Testing
         )
         #expect(list.first?.resyncReason == "laptop replaced")
         #expect(list.first?.revoked == true)
-        let database = try ServerDatabase.open(directory: data)
+        let database = try SQLiteStore.open(directory: data)
         let audit = try database.writer.read { db in
             try Row.fetchAll(
                 db,
@@ -172,7 +172,7 @@ import Testing
     @Test func conflictsResolvePicksAValueAndTheConflictIsGone() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         try importCounty()
-        let database = try ServerDatabase.open(directory: data)
+        let database = try SQLiteStore.open(directory: data)
         let household = RecordKey(type: .household, id: "00000000-0000-7000-8000-000000000001")
         try database.writer.write { db in
             var batch = try MergeBatch(db: db, agent: nil, now: 1, rules: ExchangeRules())
@@ -256,7 +256,7 @@ import Testing
         try importCounty()
         let copy = folder.appendingPathComponent("backup.sqlite").path
         #expect(try server.run(["backup", copy, "--data-dir", data]).status == 0)
-        let restored = try ServerDatabase(DatabaseQueue(path: copy))
+        let restored = try SQLiteStore(DatabaseQueue(path: copy))
         #expect(try restored.integrityCheck() == ["ok"])
         #expect(try restored.grids().count == 6)
         let again = try server.run(["backup", copy, "--data-dir", data])

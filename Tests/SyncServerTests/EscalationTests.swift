@@ -154,7 +154,7 @@ import Testing
         let incident = try await desk.report(by: &village, at: clock.now)  // Sunday 11-29: due 12-02
         let timer = TestTimerClock()
         let service = EscalationService(
-            database: desk.fixture.database,
+            store: desk.fixture.database,
             interval: .seconds(900),
             logger: ServerFixture.quietLogger,
             now: { clock.now },
@@ -448,8 +448,8 @@ import Testing
 // MARK: - The county desk at chosen days
 
 /// A server store with the test county and the 2026 calendar, driven at the times a test chooses:
-/// agents' batches go straight to ``ServerDatabase/push(_:batchId:from:cursor:now:rules:)`` and
-/// ``ServerDatabase/pull(for:after:limit:)``, as the sync route calls them, with the test's `now`.
+/// agents' batches go straight to ``SQLiteStore/push(_:batchId:from:cursor:now:rules:)`` and
+/// ``SQLiteStore/pull(for:after:limit:)``, as the sync route calls them, with the test's `now`.
 struct Desk {
     let fixture: ServerFixture
 
@@ -483,18 +483,15 @@ struct Desk {
     /// One exchange at `now`: the outbox pushed, everything new pulled and merged.
     func exchange(_ agent: inout TestAgent, at now: UInt64) async throws {
         let enrolled = try fixture.stored(agent)
-        let outcome = try await fixture.database.push(
-            agent.outbox,
-            batchId: UUID().uuidString.lowercased(),
-            from: enrolled,
-            cursor: agent.cursor,
-            now: now,
-            rules: ExchangeRules()
-        )
-        agent.outbox.removeAll { $0.dot.counter <= outcome.acknowledgedThrough }
+        let rules = ExchangeRules(pageSize: 100)
+        var outbox = agent.outbox
         var page: PulledPage
         repeat {
-            page = try await fixture.database.pull(for: enrolled, after: agent.cursor, limit: 100)
+            let sent = SyncRequest(batchId: UUID().uuidString.lowercased(), cursor: agent.cursor, operations: outbox)
+            let outcome = try await fixture.database.exchange(try rules.check(sent, from: enrolled, now: now))
+            agent.outbox.removeAll { $0.dot.counter <= outcome.acknowledgedThrough }
+            outbox = []
+            page = outcome.page
             for body in page.operations {
                 agent.replica.receive(try CanonicalJSON.decode(SyncOperation.self, from: body))
             }

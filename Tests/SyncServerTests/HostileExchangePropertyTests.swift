@@ -182,7 +182,7 @@ extension ServerFixture {
     }
 
     static func expectEveryRowReadsBack(
-        _ database: ServerDatabase,
+        _ database: SQLiteStore,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         try database.writer.read { db in

@@ -17,8 +17,8 @@ import Testing
 
         // The first schema, with two village-level incidents whose absent levels are NULL, as it wrote
         // them; paging past the first must still find the second.
-        let old = try DatabasePool(path: path, configuration: ServerDatabase.configuration())
-        try ServerDatabase.migrator.migrate(old, upTo: "2026-11-29 initial schema")
+        let old = try DatabasePool(path: path, configuration: SQLiteStore.configuration())
+        try SQLiteStore.migrator.migrate(old, upTo: "2026-11-29 initial schema")
         let incidents = ["00000000-0000-7000-8000-000000000008", "00000000-0000-7000-8000-000000000009"].map {
             RecordKey(type: .incident, id: $0)
         }
@@ -60,7 +60,7 @@ import Testing
         }
         try old.close()
 
-        let upgraded = try ServerDatabase.open(directory: folder.path)
+        let upgraded = try SQLiteStore.open(directory: folder.path)
         let (agent, _) = try upgraded.enroll(gridId: "c-1-1", name: nil, actor: "test", now: 1)
         var keys: [RecordKey] = []
         var after: SnapshotPageToken?

@@ -26,13 +26,16 @@ import Testing
         }
     }
 
-    /// Compaction may run between the exchange's first check and its pull: the pull reads the
-    /// floor in its own transaction, so it never hands out a page with a hole in it.
-    @Test func aPullBelowTheFloorIsRefusedEvenAfterTheExchangeWasLetIn() async throws {
+    /// An agent let in before compaction is refused after it: the floor is checked in the same
+    /// transaction as the pull, so no page is handed out with a hole in it.
+    @Test func anExchangeBelowTheFloorIsRefusedOnceCompactionPassedIt() async throws {
         let fixture = try ServerFixture()
         defer { fixture.remove() }
         let behind = try fixture.stored(try fixture.enroll(grid: "c-1-1"))
-        try await fixture.database.requireNoResync(for: behind, cursor: 0)
+        let nothing = SyncRequest(batchId: "behind-1", cursor: 0, operations: [])
+        _ = try await fixture.database.exchange(
+            try ExchangeRules().check(nothing, from: behind, now: fixture.clock.now)
+        )
         try await fixture.application().test(.router) { client in
             var author = try fixture.enroll(grid: "c-1-1-1-1")
             for _ in 0..<3 { author.addHousehold() }
@@ -41,7 +44,9 @@ import Testing
         fixture.clock.advance(by: 2 * Self.day)
         try await fixture.database.compact(retentionMilliseconds: Self.day, now: fixture.clock.now)
         let error = await #expect(throws: ExchangeError.self) {
-            try await fixture.database.pull(for: behind, after: 0, limit: 100)
+            try await fixture.database.exchange(
+                try ExchangeRules().check(nothing, from: behind, now: fixture.clock.now)
+            )
         }
         #expect(error?.code == .resyncRequired)
     }

@@ -405,7 +405,7 @@ import Testing
 
             // After a restart every row reads back, and the agent carries on.
             _ = try await daemon.server?.stop(with: SIGTERM)
-            let store = try ServerDatabase.open(directory: daemon.data)
+            let store = try SQLiteStore.open(directory: daemon.data)
             #expect(try store.integrityCheck() == ["ok"])
             try ServerFixture.expectEveryRowReadsBack(store)
             try await daemon.start()

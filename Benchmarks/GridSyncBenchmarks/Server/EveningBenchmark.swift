@@ -23,7 +23,7 @@ struct EveningBenchmark: AsyncParsableCommand {
             "gridsync-evening-\(UUID().uuidString)"
         )
         defer { try? FileManager.default.removeItem(at: folder) }
-        let database = try ServerDatabase.open(directory: folder.path)
+        let database = try SQLiteStore.open(directory: folder.path)
         let now = WallClock.nowMilliseconds()
         let grids = DemoCounty.grids()
         try database.addGrids(grids, actor: "bench", now: now)

@@ -19,7 +19,7 @@ struct EveningWorkload {
     let batches: [Batch]
 
     /// Enrolls an agent at each of `groups` (snapshot already taken) and authors its batches.
-    init(database: ServerDatabase, groups: [GridNode], batches perAgent: Int, batchSize: Int, now: UInt64) throws {
+    init(database: SQLiteStore, groups: [GridNode], batches perAgent: Int, batchSize: Int, now: UInt64) throws {
         var generator = SplitMix64(seed: 29)
         let tree = try GridTree(DemoCounty.grids())
         var result: [Batch] = []

@@ -15,7 +15,7 @@ struct ExchangeDriver {
 
     /// Starts the application on a free loopback port; returns the driver and the task serving it.
     static func start(
-        database: ServerDatabase,
+        database: SQLiteStore,
         concurrency: Int
     ) async throws -> (ExchangeDriver, Task<Void, any Error>) {
         var settings = ServerSettings()
@@ -25,7 +25,7 @@ struct ExchangeDriver {
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = try buildApplication(
             settings: settings,
-            database: database,
+            store: database,
             logger: logger,
             onListening: { portContinuation.yield($0) }
         )

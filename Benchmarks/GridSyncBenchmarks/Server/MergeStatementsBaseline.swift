@@ -12,15 +12,15 @@ struct MergeStatementsBaseline {
     private let pool: DatabasePool
 
     /// Starts from a copy of `database` as it is now (grids and agents, before the merge).
-    init(copying database: ServerDatabase, to path: String) throws {
+    init(copying database: SQLiteStore, to path: String) throws {
         try database.backup(to: path)
-        pool = try ServerDatabase.openPool(path: path)
+        pool = try SQLiteStore.openPool(path: path)
     }
 
     /// The records' states as the merge left them, to write in their place.
     ///
     /// A batch midway through wrote smaller ones, so if anything this baseline writes more than the merge did.
-    static func states(in database: ServerDatabase) async throws -> [RecordKey: Data] {
+    static func states(in database: SQLiteStore) async throws -> [RecordKey: Data] {
         try await database.writer.read { db in
             var states: [RecordKey: Data] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT type, id, state FROM record") {

@@ -8,7 +8,7 @@ struct PlainInserts {
     private let pool: DatabasePool
 
     init(path: String) throws {
-        pool = try ServerDatabase.openPool(path: path)
+        pool = try SQLiteStore.openPool(path: path)
         try pool.write { db in
             try db.execute(
                 sql: """

@@ -37,7 +37,7 @@ struct ScalingBenchmark: AsyncParsableCommand {
                 "gridsync-scaling-\(UUID().uuidString)"
             )
             folders.append(folder)
-            let database = try ServerDatabase.open(directory: folder.path)
+            let database = try SQLiteStore.open(directory: folder.path)
             let now = WallClock.nowMilliseconds()
             print("Loading \(factor)× the demo county's households…")
             let totals = try database.loadDemoCounty(

@@ -52,7 +52,12 @@ package struct ServerSettings: Sendable, Equatable {
     var escalationIntervalSeconds = 900
 
     var exchangeRules: ExchangeRules {
-        ExchangeRules(maxDriftMilliseconds: UInt64(maxDriftSeconds) * 1000, registryPrefix: registryPrefix)
+        ExchangeRules(
+            maxDriftMilliseconds: UInt64(maxDriftSeconds) * 1000,
+            registryPrefix: registryPrefix,
+            maxBatchOperations: maxBatchOperations,
+            pageSize: pageSize
+        )
     }
 
     /// The defaults a county starts from.

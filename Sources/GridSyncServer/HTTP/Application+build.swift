@@ -16,7 +16,7 @@ let servedEndpoints: [String: [HTTPRequest.Method]] = [
 
 /// Builds the router: the agents' endpoints, health and metrics.
 func buildRouter(
-    database: ServerDatabase,
+    store: any SyncStore,
     settings: ServerSettings,
     metrics: ServerMetrics,
     now: @escaping @Sendable () -> UInt64
@@ -34,7 +34,7 @@ func buildRouter(
             body: .init(byteBuffer: ByteBuffer(bytes: metrics.render()))
         )
     }
-    SyncRoutes(database: database, settings: settings, metrics: metrics, now: now).register(on: router)
+    SyncRoutes(store: store, settings: settings, metrics: metrics, now: now).register(on: router)
     return router
 }
 
@@ -45,22 +45,22 @@ func buildRouter(
 /// receives the bound port once the server accepts connections (the real one when asked for port 0).
 package func buildApplication(
     settings: ServerSettings,
-    database: ServerDatabase,
+    store: any SyncStore,
     logger: Logger,
     now: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,
     onListening: @escaping @Sendable (Int) -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let metrics = ServerMetrics()
-    let router = buildRouter(database: database, settings: settings, metrics: metrics, now: now)
+    let router = buildRouter(store: store, settings: settings, metrics: metrics, now: now)
     let compaction = CompactionService(
-        database: database,
+        store: store,
         retentionMilliseconds: UInt64(settings.retentionDays) * 86_400_000,
         interval: .seconds(settings.compactionIntervalSeconds),
         logger: logger,
         now: now
     )
     let escalation = EscalationService(
-        database: database,
+        store: store,
         interval: .seconds(settings.escalationIntervalSeconds),
         logger: logger,
         now: now

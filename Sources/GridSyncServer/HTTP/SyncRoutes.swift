@@ -6,7 +6,7 @@ import Shared
 
 /// The agents' endpoints: enrollment, the one-round-trip sync exchange, and resync snapshots.
 struct SyncRoutes: Sendable {
-    let database: ServerDatabase
+    let store: any SyncStore
     let settings: ServerSettings
     let metrics: ServerMetrics
     /// The server's time in milliseconds since 1970; injected so tests can move it.
@@ -15,12 +15,12 @@ struct SyncRoutes: Sendable {
     let gate: ExchangeGate
 
     init(
-        database: ServerDatabase,
+        store: any SyncStore,
         settings: ServerSettings,
         metrics: ServerMetrics,
         now: @escaping @Sendable () -> UInt64
     ) {
-        self.database = database
+        self.store = store
         self.settings = settings
         self.metrics = metrics
         self.now = now
@@ -39,7 +39,7 @@ struct SyncRoutes: Sendable {
     /// scope differed from the one its last exchange brought.
     func digest(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let agent = try await authenticate(request)
-        let grids = try await database.gridDigests(for: agent)
+        let grids = try await store.gridDigests(for: agent)
         return WireBody.json(try CanonicalJSON.encode(DigestResponse(grids: grids)), for: request)
     }
 
@@ -61,7 +61,7 @@ struct SyncRoutes: Sendable {
                 )
             }
             guard
-                let page = try await database.records(
+                let page = try await store.records(
                     inGrid: grid,
                     after: after,
                     limit: RecordsRequest.maxKeys,
@@ -78,7 +78,7 @@ struct SyncRoutes: Sendable {
             }
             return WireBody.json(ResponseJSON.records(page.states, nextAfter: page.nextAfter), for: request)
         }
-        let states = try await database.records(try asked.keys.map(Self.recordKey), for: agent)
+        let states = try await store.records(try asked.keys.map(Self.recordKey), for: agent)
         return WireBody.json(ResponseJSON.records(states), for: request)
     }
 
@@ -124,41 +124,19 @@ struct SyncRoutes: Sendable {
         _ request: Request,
         _ context: BasicRequestContext
     ) async throws -> Response {
-        let exchange = try WireBody.decode(SyncRequest.self, from: body, of: request, settings: settings)
-        guard exchange.protocolVersion == ProtocolVersion.current else {
-            throw APIError(ExchangeError.unsupportedVersion(exchange.protocolVersion))
-        }
-        guard exchange.operations.count <= settings.maxBatchOperations else {
-            throw APIError(
-                ExchangeError.tooManyOperations(exchange.operations.count, limit: settings.maxBatchOperations)
-            )
-        }
-        try await run { try await database.requireNoResync(for: agent, cursor: exchange.cursor, store: exchange.store) }
+        let sent = try WireBody.decode(SyncRequest.self, from: body, of: request, settings: settings)
         let time = now()
-        if let recovered = exchange.recovered {
-            try await run { try await database.recordRecovery(recovered, from: agent, now: time) }
-        }
-        let outcome = try await run {
-            try await database.push(
-                exchange.operations,
-                batchId: exchange.batchId,
-                from: agent,
-                cursor: exchange.cursor,
-                now: time,
-                rules: settings.exchangeRules
-            )
-        }
-        let page = try await run {
-            try await database.pull(for: agent, after: exchange.cursor, limit: settings.pageSize)
-        }
+        let exchange = try await run { try settings.exchangeRules.check(sent, from: agent, now: time) }
+        let outcome = try await run { try await store.exchange(exchange) }
+        let page = outcome.page
         metrics.exchanges.increment()
         metrics.operationsMerged.increment(by: Int64(outcome.stored + outcome.registered))
         metrics.conflictsOpened.increment(by: Int64(outcome.conflictsOpened))
         context.logger.info(
             "sync exchange",
             metadata: [
-                "sync.agent.replica": "\(agent.replica.rawValue)", "sync.batch.id": .untrusted(exchange.batchId),
-                "sync.ops.received": "\(exchange.operations.count)", "sync.ops.stored": "\(outcome.stored)",
+                "sync.agent.replica": "\(agent.replica.rawValue)", "sync.batch.id": .untrusted(sent.batchId),
+                "sync.ops.received": "\(sent.operations.count)", "sync.ops.stored": "\(outcome.stored)",
                 "sync.ops.setAside": "\(outcome.setAside.count)",
                 "sync.ops.pulled": "\(page.operations.count)", "sync.conflicts.opened": "\(outcome.conflictsOpened)",
                 "sync.cursor": "\(page.cursor)",
@@ -191,7 +169,7 @@ struct SyncRoutes: Sendable {
             }
             after = parsed
         }
-        let slice = try await database.snapshot(for: agent, after: after, limit: settings.snapshotPageSize, now: now())
+        let slice = try await store.snapshot(for: agent, after: after, limit: settings.snapshotPageSize, now: now())
         metrics.snapshotPages.increment()
         context.logger.info(
             "snapshot page",
@@ -206,7 +184,7 @@ struct SyncRoutes: Sendable {
     private func authenticate(_ request: Request) async throws -> EnrolledAgent {
         // The scheme name is case-insensitive (RFC 7235); the token is not.
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-            let agent = try await database.agent(
+            let agent = try await store.agent(
                 token: String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
             )
         else { throw APIError(ExchangeError.unauthorized) }

@@ -2,12 +2,12 @@ import AsyncAlgorithms
 import Logging
 import ServiceLifecycle
 
-/// Drops old operations from the log on a timer (see ``ServerDatabase/compact(retentionMilliseconds:now:)``).
+/// Drops old operations from the log on a timer (see ``SQLiteStore/compact(retentionMilliseconds:now:)``).
 ///
 /// Runs beside the HTTP server and stops at graceful shutdown between two passes, never in one.
 /// Its timer's clock is injected as the escalation service's is.
 struct CompactionService<TimerClock: Clock>: Service where TimerClock.Duration == Duration {
-    let database: ServerDatabase
+    let store: any SyncStore
     let retentionMilliseconds: UInt64
     let interval: Duration
     let logger: Logger
@@ -17,7 +17,7 @@ struct CompactionService<TimerClock: Clock>: Service where TimerClock.Duration =
     func run() async throws {
         for await _ in AsyncTimerSequence(interval: interval, clock: clock).cancelOnGracefulShutdown() {
             do {
-                let dropped = try await database.compact(retentionMilliseconds: retentionMilliseconds, now: now())
+                let dropped = try await store.compact(retentionMilliseconds: retentionMilliseconds, now: now())
                 if dropped > 0 { logger.info("oplog compacted", metadata: ["sync.oplog.dropped": "\(dropped)"]) }
             } catch {
                 logger.error("oplog compaction failed", metadata: ["sync.error.type": "\(type(of: error))"])
@@ -28,14 +28,14 @@ struct CompactionService<TimerClock: Clock>: Service where TimerClock.Duration =
 
 extension CompactionService where TimerClock == ContinuousClock {
     init(
-        database: ServerDatabase,
+        store: any SyncStore,
         retentionMilliseconds: UInt64,
         interval: Duration,
         logger: Logger,
         now: @escaping @Sendable () -> UInt64
     ) {
         self.init(
-            database: database,
+            store: store,
             retentionMilliseconds: retentionMilliseconds,
             interval: interval,
             logger: logger,

@@ -5,14 +5,14 @@ import GridSyncServer
 import Shared
 
 /// `sync-server agents`: enrolling, listing, resyncing and revoking field agents.
-struct AgentsCommand: ParsableCommand {
+struct AgentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agents",
         abstract: Console.localized("Enroll, list, resync or revoke field agents.", "注册、列出、重新同步或吊销终端。"),
         subcommands: [Enroll.self, List.self, Resync.self, Revoke.self]
     )
 
-    struct Enroll: ParsableCommand {
+    struct Enroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Console.localized(
                 "Enroll an agent at a grid node; prints its token alone on the last line.",
@@ -37,8 +37,8 @@ struct AgentsCommand: ParsableCommand {
             )
         ) var replica: UInt32?
 
-        func run() throws {
-            let (agent, token) = try data.open().enroll(
+        func run() async throws {
+            let (agent, token) = try await data.open().enroll(
                 gridId: grid,
                 name: name,
                 replica: replica.map { ReplicaID($0) },
@@ -53,7 +53,7 @@ struct AgentsCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Console.localized("List the enrolled agents.", "列出已注册的终端。")
         )
@@ -66,8 +66,8 @@ struct AgentsCommand: ParsableCommand {
             let revoked: Bool, revokedAt: UInt64?
         }
 
-        func run() throws {
-            let agents = try data.open().agents()
+        func run() async throws {
+            let agents = try await data.open().agents()
             if json {
                 return try Console.printJSON(
                     agents.map {
@@ -106,7 +106,7 @@ struct AgentsCommand: ParsableCommand {
         }
     }
 
-    struct Resync: ParsableCommand {
+    struct Resync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Console.localized(
                 "Make an agent take a fresh snapshot at its next sync; its unsynced edits are kept.",
@@ -123,8 +123,8 @@ struct AgentsCommand: ParsableCommand {
             }
         }
 
-        func run() throws {
-            try data.open().requestResync(
+        func run() async throws {
+            try await data.open().requestResync(
                 of: ReplicaID(id),
                 reason: reason,
                 actor: Console.operatorName,
@@ -134,7 +134,7 @@ struct AgentsCommand: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Console.localized("Stop an agent's token from working, for good.", "永久吊销终端的令牌。")
         )
@@ -142,8 +142,8 @@ struct AgentsCommand: ParsableCommand {
         @Argument(help: ArgumentHelp(Console.localized("The agent's id.", "终端编号。"))) var id: UInt32
         @Option(help: ArgumentHelp(Console.localized("Why, for the audit trail.", "原因，记入审计日志。"))) var reason: String?
 
-        func run() throws {
-            try data.open().revoke(
+        func run() async throws {
+            try await data.open().revoke(
                 ReplicaID(id),
                 reason: reason,
                 actor: Console.operatorName,

@@ -5,7 +5,7 @@ import GridSyncServer
 import Shared
 
 /// `sync-server backup FILE`: a consistent copy of the store, safe while the daemon serves.
-struct BackupCommand: ParsableCommand {
+struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
         abstract: Console.localized(
@@ -20,14 +20,14 @@ struct BackupCommand: ParsableCommand {
 
     /// The copy is created empty with mode 0600 before SQLite writes a byte into it, so no other user
     /// can open it even for an instant, and an existing file is never overwritten.
-    func run() throws {
+    func run() async throws {
         guard try PrivateFiles.createNew(file) else {
             throw ModelError.invalid(
                 LocalizedText("\(file) already exists; choose a new file name.", zh: "\(file) 已存在，请换一个文件名。")
             )
         }
         do {
-            try data.open().backup(to: file)
+            try await data.open().backup(to: file)
         } catch {
             try? FileManager.default.removeItem(atPath: file)  // an empty or partial copy is no backup
             throw error

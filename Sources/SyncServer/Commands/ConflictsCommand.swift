@@ -5,14 +5,14 @@ import GridSyncServer
 import Shared
 
 /// `sync-server conflicts`: concurrent edits kept for review, and their resolution.
-struct ConflictsCommand: ParsableCommand {
+struct ConflictsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conflicts",
         abstract: Console.localized("List or resolve conflicting edits.", "列出或解决冲突的修改。"),
         subcommands: [List.self, Resolve.self]
     )
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Console.localized(
                 "List open conflicts with every value, who wrote it and when.",
@@ -22,8 +22,8 @@ struct ConflictsCommand: ParsableCommand {
         @OptionGroup var data: DataDirectoryOption
         @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
-        func run() throws {
-            let conflicts = try data.open().conflicts()
+        func run() async throws {
+            let conflicts = try await data.open().conflicts()
             if json { return try Console.printJSON(conflicts) }
             if conflicts.isEmpty { return Console.say("No open conflicts.", "没有未解决的冲突。") }
             for conflict in conflicts {
@@ -39,7 +39,7 @@ struct ConflictsCommand: ParsableCommand {
         }
     }
 
-    struct Resolve: ParsableCommand {
+    struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Console.localized(
                 "Resolve a conflict by choosing one of its values or giving a new one; the decision syncs to every agent.",
@@ -65,7 +65,7 @@ struct ConflictsCommand: ParsableCommand {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             guard let key = RecordKey(pageKey: record) else {
                 throw ModelError.invalid(
                     LocalizedText(
@@ -76,7 +76,7 @@ struct ConflictsCommand: ParsableCommand {
             }
             let database = try data.open()
             guard
-                let conflict = try database.conflicts().first(where: {
+                let conflict = try await database.conflicts().first(where: {
                     $0.type == key.type && $0.recordId == key.id && $0.field == field
                 })
             else {
@@ -101,7 +101,7 @@ struct ConflictsCommand: ParsableCommand {
             } else {
                 chosen = .string(value!)
             }
-            try database.resolveConflict(
+            try await database.resolveConflict(
                 on: key,
                 field: field,
                 value: chosen,

@@ -21,13 +21,13 @@ struct DataDirectoryOption: ParsableArguments {
         dataDirectory ?? ProcessInfo.processInfo.environment["SYNC_SERVER_DATA"] ?? ServerSettings().dataDirectory
     }
 
-    func open() throws -> ServerDatabase {
+    func open() throws -> any SyncStore {
         try Self.open(path)
     }
 
     /// Opens the store in `directory`, saying on stderr when it had to take other users' access away.
-    static func open(_ directory: String) throws -> ServerDatabase {
-        try ServerDatabase.open(directory: directory, onTightened: Console.error)
+    static func open(_ directory: String) throws -> any SyncStore {
+        try SQLiteStore.open(directory: directory, onTightened: Console.error)
     }
 
     /// An operator's input file (grids CSV, calendar) as text, or one sentence saying it cannot be read.

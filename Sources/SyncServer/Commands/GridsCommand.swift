@@ -12,7 +12,7 @@ struct GridsCommand: AsyncParsableCommand {
         subcommands: [Import.self, Demo.self, List.self]
     )
 
-    struct Import: ParsableCommand {
+    struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Console.localized(
                 "Add grid nodes from a CSV file with header id,parent_id,level,name,kind; all or nothing.",
@@ -22,11 +22,11 @@ struct GridsCommand: AsyncParsableCommand {
         @OptionGroup var data: DataDirectoryOption
         @Argument(help: ArgumentHelp(Console.localized("The CSV file.", "CSV 文件。"))) var file: String
 
-        func run() throws {
+        func run() async throws {
             let text = try DataDirectoryOption.readText(file)
             let nodes = try GridCSV.parse(text)
             do {
-                try data.open().addGrids(
+                try await data.open().addGrids(
                     nodes.map(\.node),
                     actor: Console.operatorName,
                     now: WallClock.nowMilliseconds()
@@ -38,7 +38,7 @@ struct GridsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Demo: ParsableCommand {
+    struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Console.localized(
                 "Load the demo county (Fumeng's 5,459 grids and about 150,000 synthetic households) into an empty data directory.",
@@ -47,12 +47,15 @@ struct GridsCommand: AsyncParsableCommand {
         )
         @OptionGroup var data: DataDirectoryOption
 
-        func run() throws {
+        func run() async throws {
             let database = try data.open()
             let onTerminal = isatty(STDERR_FILENO) == 1
-            let totals = try database.loadDemoCounty(now: WallClock.nowMilliseconds(), actor: Console.operatorName) {
-                done,
-                total in
+            let totals = try await database.loadDemoCounty(
+                now: WallClock.nowMilliseconds(),
+                actor: Console.operatorName,
+                householdScale: 1,
+                withResidents: true
+            ) { done, total in
                 guard onTerminal else { return }
                 FileHandle.standardError.write(
                     Data("\r\(Console.localized("Loading townships", "正在载入乡镇")) \(done)/\(total)".utf8)
@@ -66,13 +69,13 @@ struct GridsCommand: AsyncParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: Console.localized("List the grid nodes.", "列出网格节点。"))
         @OptionGroup var data: DataDirectoryOption
         @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
-        func run() throws {
-            let grids = try data.open().grids()
+        func run() async throws {
+            let grids = try await data.open().grids()
             if json { return try Console.printJSON(grids) }
             Console.printTable(
                 [

@@ -5,14 +5,14 @@ import GridSyncServer
 import Shared
 
 /// `sync-server incidents`: the county's supervision view (红黄绿灯督办).
-struct IncidentsCommand: ParsableCommand {
+struct IncidentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incidents",
         abstract: Console.localized("Supervise incidents and their deadlines.", "督办事件及其办理期限。"),
         subcommands: [List.self]
     )
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Console.localized(
                 "List incidents with their status, who holds them, the deadline and the traffic light.",
@@ -35,17 +35,18 @@ struct IncidentsCommand: ParsableCommand {
         ) var level: Int?
         @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
-        func run() throws {
+        func run() async throws {
             let database = try data.open()
             var tree: GridTree?
             if let grid {
-                let built = try GridTree(database.grids())
+                let built = try GridTree(await database.grids())
                 guard built[grid] != nil else {
                     throw ModelError.invalid(LocalizedText("Grid \(grid) does not exist.", zh: "网格 \(grid) 不存在。"))
                 }
                 tree = built
             }
-            let incidents = try database.supervisedIncidents(now: WallClock.nowMilliseconds()).filter { incident in
+            let incidents = try await database.supervisedIncidents(now: WallClock.nowMilliseconds()).filter {
+                incident in
                 (!overdue || incident.light == .red)
                     && (level == nil || incident.level == level)
                     && (grid == nil || tree!.isWithin(incident.gridId, subtreeOf: grid!))
@@ -70,7 +71,7 @@ struct IncidentsCommand: ParsableCommand {
 }
 
 /// `sync-server escalate`: one deadline sweep, now or as of a day.
-struct EscalateCommand: ParsableCommand {
+struct EscalateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "escalate",
         abstract: Console.localized(
@@ -89,7 +90,7 @@ struct EscalateCommand: ParsableCommand {
         )
     ) var asOf: String?
 
-    func run() throws {
+    func run() async throws {
         let now = WallClock.nowMilliseconds()
         var moment = now
         if let asOf {
@@ -100,7 +101,7 @@ struct EscalateCommand: ParsableCommand {
             }
             moment = CountyTime.startOfDay(date)
         }
-        let steps = try data.open().sweepDeadlines(asOf: moment, now: now, actor: Console.operatorName)
+        let steps = try await data.open().sweepDeadlines(asOf: moment, now: now, actor: Console.operatorName)
         for step in steps {
             print("\(step.incident)  \(step.from) → \(step.to ?? "-")  \(step.card?.rawValue ?? "return")")
         }
@@ -112,14 +113,14 @@ struct EscalateCommand: ParsableCommand {
 }
 
 /// `sync-server calendar import`: the county's working days for the coming year (调休 notice).
-struct CalendarCommand: ParsableCommand {
+struct CalendarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calendar",
         abstract: Console.localized("Load the county's working-day calendar.", "载入县里的工作日历。"),
         subcommands: [Import.self]
     )
 
-    struct Import: ParsableCommand {
+    struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Console.localized(
                 "Replace the calendar with a file of 'YYYY-MM-DD holiday|workday' lines (see config/calendar-2026.txt).",
@@ -129,10 +130,14 @@ struct CalendarCommand: ParsableCommand {
         @OptionGroup var data: DataDirectoryOption
         @Argument(help: ArgumentHelp(Console.localized("The calendar file.", "日历文件。"))) var file: String
 
-        func run() throws {
+        func run() async throws {
             let text = try DataDirectoryOption.readText(file)
             let calendar = try WorkCalendar(parsing: text)
-            try data.open().importCalendar(calendar, actor: Console.operatorName, now: WallClock.nowMilliseconds())
+            try await data.open().importCalendar(
+                calendar,
+                actor: Console.operatorName,
+                now: WallClock.nowMilliseconds()
+            )
             Console.say(
                 "Loaded \(calendar.holidays.count) holidays and \(calendar.makeUpWorkdays.count) make-up working days; agents receive them with their next snapshot.",
                 "已载入 \(calendar.holidays.count) 个节假日和 \(calendar.makeUpWorkdays.count) 个调休工作日；各终端将在下次重新下载时收到。"

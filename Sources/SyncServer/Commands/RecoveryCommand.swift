@@ -6,7 +6,7 @@ import Shared
 
 /// `sync-server recovery`: after restoring a backup, what the laptops have sent again and what
 /// none of them kept.
-struct RecoveryCommand: ParsableCommand {
+struct RecoveryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recovery",
         abstract: Console.localized(
@@ -17,8 +17,8 @@ struct RecoveryCommand: ParsableCommand {
     @OptionGroup var data: DataDirectoryOption
     @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
-    func run() throws {
-        let report = try data.open().recoveryReport()
+    func run() async throws {
+        let report = try await data.open().recoveryReport()
         if json { return try Console.printJSON(report) }
         guard let notSynced = report.notSyncedSince else {
             return Console.say(

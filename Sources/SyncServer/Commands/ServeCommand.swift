@@ -70,10 +70,10 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "gridsync.server")
         let database = try DataDirectoryOption.open(settings.dataDirectory)
         let scheme = settings.tlsCertificate == nil ? "http" : "https"
-        let exampleGrid = try database.grids().first { $0.level == .group }?.id
+        let exampleGrid = try await database.grids().first { $0.level == .group }?.id
         let app = try buildApplication(
             settings: settings,
-            database: database,
+            store: database,
             logger: logger,
             onListening: { channelPort in
                 Console.say(

@@ -5,7 +5,7 @@ import GridSyncServer
 import Shared
 
 /// `sync-server set-aside`: operations of honest agents the server could not take, kept for a decision.
-struct SetAsideCommand: ParsableCommand {
+struct SetAsideCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set-aside",
         abstract: Console.localized(
@@ -15,7 +15,7 @@ struct SetAsideCommand: ParsableCommand {
         subcommands: [List.self, Apply.self, Discard.self]
     )
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Console.localized(
                 "List the set-aside operations waiting for a decision (--all: decided ones too).",
@@ -26,8 +26,8 @@ struct SetAsideCommand: ParsableCommand {
         @Flag(help: ArgumentHelp(Console.localized("Decided ones too.", "包括已处理的。"))) var all = false
         @Flag(help: ArgumentHelp(Console.localized("Print JSON.", "输出 JSON。"))) var json = false
 
-        func run() throws {
-            let entries = try data.open().setAsideEntries(all: all)
+        func run() async throws {
+            let entries = try await data.open().setAsideEntries(all: all)
             if json { return try Console.printJSON(entries) }
             if entries.isEmpty { return Console.say("Nothing is set aside.", "没有被搁置的操作。") }
             Console.printTable(
@@ -61,7 +61,7 @@ struct SetAsideCommand: ParsableCommand {
         }
     }
 
-    struct Apply: ParsableCommand {
+    struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Console.localized(
                 "Apply a set-aside operation as the county's own change; every agent in scope receives it.",
@@ -70,8 +70,8 @@ struct SetAsideCommand: ParsableCommand {
         )
         @OptionGroup var decision: Decision
 
-        func run() throws {
-            try decision.data.open().decideSetAside(
+        func run() async throws {
+            try await decision.data.open().decideSetAside(
                 decision.id,
                 apply: true,
                 reason: decision.reason,
@@ -85,14 +85,14 @@ struct SetAsideCommand: ParsableCommand {
         }
     }
 
-    struct Discard: ParsableCommand {
+    struct Discard: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Console.localized("Discard a set-aside operation, with the reason.", "放弃一条搁置的操作，并说明理由。")
         )
         @OptionGroup var decision: Decision
 
-        func run() throws {
-            try decision.data.open().decideSetAside(
+        func run() async throws {
+            try await decision.data.open().decideSetAside(
                 decision.id,
                 apply: false,
                 reason: decision.reason,

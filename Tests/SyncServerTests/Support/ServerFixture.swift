@@ -47,13 +47,13 @@ enum TestCounty {
 /// A server store in its own temporary folder, with the test county loaded and a movable clock.
 struct ServerFixture {
     let directory: URL
-    let database: ServerDatabase
+    let database: SQLiteStore
     var settings: ServerSettings
     let clock: ManualClock
 
     init(configure: (inout ServerSettings) -> Void = { _ in }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gridsync-test-\(UUID().uuidString)")
-        database = try ServerDatabase.open(directory: directory.path)
+        database = try SQLiteStore.open(directory: directory.path)
         clock = ManualClock()
         settings = ServerSettings()
         settings.dataDirectory = directory.path
@@ -80,7 +80,7 @@ struct ServerFixture {
     /// The daemon as `serve` builds it, logging only warnings unless a test passes its own logger.
     func application(logger: Logger = ServerFixture.quietLogger) throws -> some ApplicationProtocol {
         let clock = clock
-        return try buildApplication(settings: settings, database: database, logger: logger, now: { clock.now })
+        return try buildApplication(settings: settings, store: database, logger: logger, now: { clock.now })
     }
 
     static var quietLogger: Logger {
@@ -356,7 +356,7 @@ extension ServerFixture {
 
     /// The agent as the server holds it (acknowledgement, cursor, pending resync).
     func stored(_ agent: TestAgent) throws -> EnrolledAgent {
-        try database.writer.read { db in try #require(try ServerDatabase.agent(db, replica: agent.id)) }
+        try database.writer.read { db in try #require(try SQLiteStore.agent(db, replica: agent.id)) }
     }
 
     /// A count from the store, e.g. `count("SELECT COUNT(*) FROM oplog WHERE replica = ?", [1])`.

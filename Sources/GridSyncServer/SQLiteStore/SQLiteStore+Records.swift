@@ -1,11 +1,11 @@
-import Foundation
+package import Foundation
 import GRDB
-import Shared
+package import Shared
 
-extension ServerDatabase {
+extension SQLiteStore {
     /// The stored states of the named records that lie in the agent's scope (its subtree, or
     /// assigned to its node); the others are left out, whether absent or elsewhere.
-    func records(_ keys: [RecordKey], for agent: EnrolledAgent) async throws -> [Data] {
+    package func records(_ keys: [RecordKey], for agent: EnrolledAgent) async throws -> [Data] {
         try await writer.read { db in
             try keys.compactMap { key in
                 guard
@@ -28,13 +28,13 @@ extension ServerDatabase {
     }
 }
 
-extension ServerDatabase {
+extension SQLiteStore {
     /// One page of the records whose grid is `grid`, in `(type, id)` order after `after`, with the
     /// key to continue from when more follow; nil when `grid` is not in the agent's subtree.
     ///
     /// For an agent whose digest of a grid differed from the server's: it replaces what it holds
     /// of that grid with these (``GridDigests``).
-    func records(
+    package func records(
         inGrid grid: String,
         after: RecordKey?,
         limit: Int,
@@ -65,7 +65,7 @@ extension ServerDatabase {
     }
 
     /// The digest of each grid of the agent's subtree that holds records.
-    func gridDigests(for agent: EnrolledAgent) async throws -> [GridDigest] {
+    package func gridDigests(for agent: EnrolledAgent) async throws -> [GridDigest] {
         try await writer.read { db in
             try GridDigests.grids(of: agent, db).map { GridDigest(id: $0.id, digest: $0.digest) }
         }

@@ -3,7 +3,7 @@ import GRDB
 import RecordDigest
 import Shared
 
-extension ServerDatabase {
+extension SQLiteStore {
     /// Loads the demo county (``DemoCounty``) into an empty store.
     ///
     /// The households and residents are written as the server's own creations (replica 0), as

@@ -2,42 +2,18 @@ import Foundation
 import GRDB
 import Shared
 
-/// One laptop's report on a store restored from an older backup (``StoreRecovery``).
-package struct RecoveryEntry: Sendable, Encodable {
-    package let replica: UInt32
-    package let name: String
-    package let gridId: String
-    package let resent: UInt64
-    package let lost: UInt64
-    package let at: UInt64
-}
-
-/// What the operator learns after restoring a backup: which laptops have sent again what the
-/// store lost, how much, and how much no laptop kept any more.
-package struct RecoveryReport: Sendable, Encodable {
-    /// The epoch the store presents since the restore.
-    let generation: UInt64
-    package let agents: [RecoveryEntry]
-    /// Enrolled, not revoked agents that have not synced since the first report (nil before one).
-    package let notSyncedSince: Int?
-
-    package var resent: UInt64 { agents.reduce(0) { $0 + $1.resent } }
-    package var lost: UInt64 { agents.reduce(0) { $0 + $1.lost } }
-}
-
-extension ServerDatabase {
+extension SQLiteStore {
     /// Keeps an agent's recovery report for the current epoch; a report sent again replaces itself.
-    func recordRecovery(_ recovery: StoreRecovery, from agent: EnrolledAgent, now: UInt64) async throws {
-        try await writer.write { db in
-            try db.execute(
-                sql:
-                    "INSERT OR REPLACE INTO storeRecovery (generation, replica, resent, lost, at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [
-                    Int64(try StoreEpochs.current(db).generation), Int64(agent.replica.rawValue),
-                    Int64(recovery.resent), Int64(recovery.lost), Int64(now),
-                ]
-            )
-        }
+    static func recordRecovery(_ db: Database, _ recovery: StoreRecovery, from agent: EnrolledAgent, now: UInt64) throws
+    {
+        try db.execute(
+            sql:
+                "INSERT OR REPLACE INTO storeRecovery (generation, replica, resent, lost, at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [
+                Int64(try StoreEpochs.current(db).generation), Int64(agent.replica.rawValue),
+                Int64(recovery.resent), Int64(recovery.lost), Int64(now),
+            ]
+        )
     }
 
     /// The reports for the epoch the store presents now.

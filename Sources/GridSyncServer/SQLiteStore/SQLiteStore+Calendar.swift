@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 package import Shared
 
-extension ServerDatabase {
+extension SQLiteStore {
     /// Replaces the county's working-day calendar with a calendar file's dates, recorded in the audit trail.
     ///
     /// Agents receive the calendar with their next snapshot; deadlines already running are counted

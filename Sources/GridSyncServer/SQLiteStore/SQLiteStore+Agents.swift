@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 package import Shared
 
-extension ServerDatabase {
+extension SQLiteStore {
     /// Enrolls an agent at a grid node and returns it with its token, which is shown only this once.
     ///
     /// The agent starts with a pending snapshot, so its first exchange fetches its whole scope.
@@ -59,7 +59,7 @@ extension ServerDatabase {
     }
 
     /// The unrevoked agent holding `token`, or nil.
-    func agent(token: String) async throws -> EnrolledAgent? {
+    package func agent(token: String) async throws -> EnrolledAgent? {
         try await writer.read { db in
             try Row.fetchOne(
                 db,

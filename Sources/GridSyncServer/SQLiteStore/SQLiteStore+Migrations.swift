@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Shared
 
-extension ServerDatabase {
+extension SQLiteStore {
     /// Named, append-only migrations: a released migration is never edited, only followed by a new one.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -7,7 +7,7 @@ package import Shared
 ///
 /// The daemon and the operator commands open the same file at once; WAL lets readers work beside
 /// the one writer, and the busy timeout makes a second writer wait instead of failing.
-package struct ServerDatabase: Sendable {
+package struct SQLiteStore: Sendable {
     package let writer: any DatabaseWriter
     /// States the merge decoded recently, checked against each row's `seq` before use.
     let cache: RecordCache
@@ -22,10 +22,10 @@ package struct ServerDatabase: Sendable {
     package static func open(
         directory: String,
         onTightened: (LocalizedText) -> Void = { _ in }
-    ) throws -> ServerDatabase {
+    ) throws -> SQLiteStore {
         let path = (directory as NSString).appendingPathComponent("server.sqlite")
         var loosened = [try PrivateFiles.directory(directory), try PrivateFiles.restrict(path)]
-        let database = try ServerDatabase(openPool(path: path))
+        let database = try SQLiteStore(openPool(path: path))
         // SQLite gives new -wal and -shm files the database's mode, so tightening the database first
         // covers them; a new database, or an older release's -wal and -shm, are tightened here.
         loosened += try ["", "-wal", "-shm"].map { try PrivateFiles.restrict(path + $0) }
@@ -82,3 +82,5 @@ package struct ServerDatabase: Sendable {
         try writer.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 }
+
+extension SQLiteStore: SyncStore {}

@@ -1,20 +1,8 @@
-import Foundation
+package import Foundation
 import GRDB
-import Shared
+package import Shared
 
-/// One page of a snapshot, with record states as stored canonical JSON.
-struct SnapshotSlice: Sendable {
-    let cursor: UInt64
-    let grids: [GridNode]
-    let records: [Data]
-    let nextAfter: String?
-    /// The number of records in the whole scope, counted on the first page for the agent's progress bar.
-    let recordCount: Int?
-    /// The county's calendar, on the first page.
-    let calendar: WorkCalendar?
-}
-
-extension ServerDatabase {
+extension SQLiteStore {
     /// A page of the agent's scope in the scope index's order (ancestry, then type, then id).
     ///
     /// The first page (`after` nil) fixes the snapshot's cursor, carries the scope's grid tree and
@@ -25,7 +13,7 @@ extension ServerDatabase {
     /// exactly once: records are paged by where they stood at the cursor. A record that moved since
     /// stands, for this snapshot, where ``recordMove`` says it stood before its first move after the
     /// cursor, so a move between two pages neither skips it nor sends it twice.
-    func snapshot(
+    package func snapshot(
         for agent: EnrolledAgent,
         after: SnapshotPageToken?,
         limit: Int,
@@ -48,7 +36,7 @@ extension ServerDatabase {
             }
         }
         return try await writer.read { db in
-            let cursor = try after?.cursor ?? latestSequence(db)
+            let cursor = try after?.cursor ?? Self.latestSequence(db)
             let first = after == nil
             // Equality on the agent's own ancestry, then the scope index's order from the token on.
             var own: [String] = []
@@ -191,16 +179,6 @@ extension ServerDatabase {
     }
 }
 
-extension RecordKey {
-    /// Parses the `type/id` form operators and page tokens use.
-    package init?(pageKey: some StringProtocol) {
-        let parts = pageKey.split(separator: "/", maxSplits: 1)
-        guard parts.count == 2, let type = RecordType(rawValue: String(parts[0])), RecordID.isValid(String(parts[1]))
-        else { return nil }
-        self.init(type: type, id: String(parts[1]))
-    }
-}
-
 /// One record of a snapshot page: where it stands for the snapshot and its stored state.
 struct SnapshotEntry {
     /// The record's ancestry `g1`…`g4` in the subtree phase; nil for an assigned incident.
@@ -234,40 +212,9 @@ struct SnapshotEntry {
     }
 }
 
-/// Where a snapshot continues: the last record sent and the snapshot's cursor. Records of the
-/// agent's subtree come first, as `g1,g2,g3,g4,type/id@cursor` (the record's ancestry); then the
-/// incidents assigned to the agent's node, as `assigned,type/id@cursor`. Clients pass `nextAfter`
-/// back unchanged and never look inside.
-struct SnapshotPageToken: Sendable, Equatable {
-    /// The record's ancestry in the subtree phase; nil in the assigned phase.
-    let scope: [String]?
-    let record: RecordKey
-    let cursor: UInt64
-
-    init?(_ text: String) {
-        guard text.utf8.count <= 512 else { return nil }
-        let parts = text.split(separator: "@", maxSplits: 1)
-        guard parts.count == 2, let cursor = UInt64(parts[1]), cursor <= WireLimits.maxCounter else { return nil }
-        let fields = parts[0].split(separator: ",", omittingEmptySubsequences: false)
-        if fields.count == 2, fields[0] == "assigned", let record = RecordKey(pageKey: fields[1]) {
-            scope = nil
-            self.record = record
-        } else {
-            guard fields.count == 5, fields.prefix(4).allSatisfy({ $0.isEmpty || GridNode.isValidID(String($0)) }),
-                let record = RecordKey(pageKey: fields[4])
-            else { return nil }
-            scope = fields.prefix(4).map(String.init)
-            self.record = record
-        }
-        self.cursor = cursor
-    }
-
+extension SnapshotPageToken {
     /// The token after `entry`.
     init(entry: SnapshotEntry, cursor: UInt64) {
-        scope = entry.position
-        record = entry.key
-        self.cursor = cursor
+        self.init(scope: entry.position, record: entry.key, cursor: cursor)
     }
-
-    var text: String { (scope ?? ["assigned"]).joined(separator: ",") + ",\(record)@\(cursor)" }
 }

@@ -16,7 +16,7 @@ extension GridNode {
     }
 }
 
-extension ServerDatabase {
+extension SQLiteStore {
     /// Every grid node, sorted by id.
     package func grids() throws -> [GridNode] {
         try writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM gridNode ORDER BY id").map(GridNode.init(row:))

@@ -9,12 +9,12 @@ import Shared
 /// a refused batch rolls back alone and the others still commit. Every batch is answered only after
 /// the commit, so nothing is acknowledged that is not durable.
 package actor GroupCommit {
-    /// One batch's work inside the shared transaction; it throws to refuse the batch.
-    typealias Work = @Sendable (Database) throws -> (PushOutcome, [SavedRecord])
+    /// One exchange's work inside the shared transaction; it throws to refuse the batch.
+    typealias Work = @Sendable (Database) throws -> (ExchangeOutcome, [SavedRecord])
 
     private struct Job {
         let work: Work
-        let continuation: CheckedContinuation<PushOutcome, any Error>
+        let continuation: CheckedContinuation<ExchangeOutcome, any Error>
     }
 
     private let writer: any DatabaseWriter
@@ -30,7 +30,7 @@ package actor GroupCommit {
     }
 
     /// Runs `work` in the next group transaction and returns once that transaction has committed.
-    func submit(_ work: @escaping Work) async throws -> PushOutcome {
+    func submit(_ work: @escaping Work) async throws -> ExchangeOutcome {
         try await withCheckedThrowingContinuation { continuation in
             pending.append(Job(work: work, continuation: continuation))
             if !writing {
@@ -55,7 +55,7 @@ package actor GroupCommit {
     }
 
     /// Runs `works` in one transaction; each result says whether that batch is stored.
-    private func commit(_ works: [Work]) async -> [Result<(PushOutcome, [SavedRecord]), any Error>] {
+    private func commit(_ works: [Work]) async -> [Result<(ExchangeOutcome, [SavedRecord]), any Error>] {
         if works.count == 1 {
             // Alone, the batch needs no savepoint: a refusal rolls the whole transaction back.
             do { return [.success(try await writer.write { try works[0]($0) })] } catch { return [.failure(error)] }
@@ -63,7 +63,7 @@ package actor GroupCommit {
         do {
             return try await writer.write { db in
                 works.map { work in
-                    var result: Result<(PushOutcome, [SavedRecord]), any Error> = .failure(CancellationError())
+                    var result: Result<(ExchangeOutcome, [SavedRecord]), any Error> = .failure(CancellationError())
                     do {
                         try db.inSavepoint {
                             do {

@@ -1,12 +1,12 @@
 import GRDB
 
-extension ServerDatabase {
+extension SQLiteStore {
     /// Drops operations every active agent has already pulled, and any older than the retention
     /// period; agents whose cursor falls before what is left must resync.
     ///
     /// - Returns: how many operations were dropped.
     @discardableResult
-    func compact(retentionMilliseconds: UInt64, now: UInt64) async throws -> Int {
+    package func compact(retentionMilliseconds: UInt64, now: UInt64) async throws -> Int {
         try await writer.write { db in
             let seenByAll = try Int64.fetchOne(db, sql: "SELECT MIN(cursor) FROM agent WHERE revokedAt IS NULL") ?? 0
             let cutoff = now > retentionMilliseconds ? Int64(now - retentionMilliseconds) : 0
