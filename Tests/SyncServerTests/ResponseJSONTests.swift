@@ -51,7 +51,7 @@ import Testing
     static func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
 
     @Test func syncResponses() throws {
-        let operationBytes = try CanonicalJSON.encode(Self.operation)
+        let operationBytes = CanonicalJSON.encode(Self.operation)
         let cases: [(PulledPage, [SetAsideNotice], SyncResponse, String)] = [
             (
                 PulledPage(operations: [], cursor: 0, hasMore: false, store: Self.store),
@@ -96,12 +96,12 @@ import Testing
                 setAside: setAside
             )
             #expect(Self.text(spliced) == golden)
-            #expect(Self.text(spliced) == Self.text(try CanonicalJSON.encode(response)))
+            #expect(Self.text(spliced) == Self.text(CanonicalJSON.encode(response)))
         }
     }
 
     @Test func snapshotPages() throws {
-        let stateBytes = try CanonicalJSON.encode(Self.state)
+        let stateBytes = CanonicalJSON.encode(Self.state)
         let cases: [(SnapshotSlice, SnapshotPage, String)] = [
             (
                 SnapshotSlice(cursor: 9, grids: [], records: [], nextAfter: nil, recordCount: nil, calendar: nil),
@@ -131,23 +131,26 @@ import Testing
         for (slice, page, golden) in cases {
             let spliced = try ResponseJSON.snapshotPage(slice)
             #expect(Self.text(spliced) == golden)
-            #expect(Self.text(spliced) == Self.text(try CanonicalJSON.encode(page)))
+            #expect(Self.text(spliced) == Self.text(CanonicalJSON.encode(page)))
         }
     }
 
     @Test func recordsResponses() throws {
-        let stateBytes = try CanonicalJSON.encode(Self.state)
+        let stateBytes = CanonicalJSON.encode(Self.state)
         let key = RecordKey(type: .household, id: Self.operation.id)
         #expect(Self.text(ResponseJSON.records([])) == #"{"records":[]}"#)
         #expect(
-            Self.text(ResponseJSON.records([])) == Self.text(try CanonicalJSON.encode(RecordsResponse(records: [])))
+            Self.text(ResponseJSON.records([])) == Self.text(CanonicalJSON.encode(RecordsResponse(records: [])))
         )
         let spliced = ResponseJSON.records([stateBytes, stateBytes], nextAfter: key)
-        #expect(Self.text(spliced) == #"{"nextAfter":"household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f","records":[{"clock":{"1":1,"2":1},"events":[],"id":"0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f","registers":{"gridId":[{"dot":[1,1],"hlc":[1764374400000,0],"value":"fm-01-01-01-01"}],"note":[{"dot":[1,1],"hlc":[1764374400000,0],"value":"a/b \"c\""}],"phone":[{"dot":[2,1],"hlc":[1764374490000,0],"value":"13900000002"}]},"sets":{},"type":"household"},{"clock":{"1":1,"2":1},"events":[],"id":"0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f","registers":{"gridId":[{"dot":[1,1],"hlc":[1764374400000,0],"value":"fm-01-01-01-01"}],"note":[{"dot":[1,1],"hlc":[1764374400000,0],"value":"a/b \"c\""}],"phone":[{"dot":[2,1],"hlc":[1764374490000,0],"value":"13900000002"}]},"sets":{},"type":"household"}]}"#)
+        #expect(
+            Self.text(spliced)
+                == #"{"nextAfter":"household/0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f","records":[{"clock":{"1":1,"2":1},"events":[],"id":"0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f","registers":{"gridId":[{"dot":[1,1],"hlc":[1764374400000,0],"value":"fm-01-01-01-01"}],"note":[{"dot":[1,1],"hlc":[1764374400000,0],"value":"a/b \"c\""}],"phone":[{"dot":[2,1],"hlc":[1764374490000,0],"value":"13900000002"}]},"sets":{},"type":"household"},{"clock":{"1":1,"2":1},"events":[],"id":"0193a5c2-7b1e-7c3d-9f2e-1a2b3c4d5e6f","registers":{"gridId":[{"dot":[1,1],"hlc":[1764374400000,0],"value":"fm-01-01-01-01"}],"note":[{"dot":[1,1],"hlc":[1764374400000,0],"value":"a/b \"c\""}],"phone":[{"dot":[2,1],"hlc":[1764374490000,0],"value":"13900000002"}]},"sets":{},"type":"household"}]}"#
+        )
         #expect(
             Self.text(spliced)
                 == Self.text(
-                    try CanonicalJSON.encode(
+                    CanonicalJSON.encode(
                         RecordsResponse(records: [Self.state, Self.state], nextAfter: key.description)
                     )
                 )

@@ -72,7 +72,7 @@ struct GridsCommand: AsyncParsableCommand {
 
         func run() throws {
             let grids = try data.open().grids()
-            if json { return try Console.printJSON(grids) }
+            if json { return Console.printJSON(grids) }
             Console.printTable(
                 [
                     Console.localized("id", "编码"), Console.localized("level", "级别"), Console.localized("kind", "类型"),

@@ -20,10 +20,10 @@ enum ResponseJSON {
         json.append(contentsOf: Data(",\"serverTime\":\(serverTime)".utf8))
         if !setAside.isEmpty {
             json.append(contentsOf: Data(",\"setAside\":".utf8))
-            json.append(try CanonicalJSON.encode(setAside))
+            json.append(CanonicalJSON.encode(setAside))
         }
         json.append(contentsOf: Data(",\"store\":".utf8))
-        json.append(try CanonicalJSON.encode(page.store))
+        json.append(CanonicalJSON.encode(page.store))
         json.append(UInt8(ascii: "}"))
         return json
     }
@@ -32,14 +32,14 @@ enum ResponseJSON {
         var json = Data("{".utf8)
         if let calendar = slice.calendar {
             json.append(contentsOf: Data("\"calendar\":".utf8))
-            json.append(try CanonicalJSON.encode(calendar))
+            json.append(CanonicalJSON.encode(calendar))
             json.append(UInt8(ascii: ","))
         }
         json.append(contentsOf: Data("\"cursor\":\(slice.cursor),\"grids\":".utf8))
-        json.append(try CanonicalJSON.encode(slice.grids))
+        json.append(CanonicalJSON.encode(slice.grids))
         if let nextAfter = slice.nextAfter {
             json.append(contentsOf: Data(",\"nextAfter\":".utf8))
-            json.append(try CanonicalJSON.encode(nextAfter))
+            json.append(CanonicalJSON.encode(nextAfter))
         }
         if let recordCount = slice.recordCount {
             json.append(contentsOf: Data(",\"recordCount\":\(recordCount)".utf8))

@@ -15,7 +15,7 @@ struct ConflictView: Sendable, Encodable {
 
     struct Value: Sendable, Encodable {
         let value: FieldValue
-        let replica: ReplicaID
+        let replica: UInt32
         let author: String
         let writtenAt: HLCTimestamp
     }
@@ -45,7 +45,7 @@ extension ServerDatabase {
                 let values = conflict.values.map {
                     ConflictView.Value(
                         value: $0.value,
-                        replica: $0.dot.replica,
+                        replica: $0.dot.replica.rawValue,
                         author: $0.dot.replica == .server
                             ? "county server" : names[$0.dot.replica] ?? "agent \($0.dot.replica.rawValue)",
                         writtenAt: $0.hlc
