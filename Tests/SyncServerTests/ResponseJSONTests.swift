@@ -89,7 +89,7 @@ import Testing
             ),
         ]
         for (page, setAside, response, golden) in cases {
-            let spliced = try ResponseJSON.syncResponse(
+            let spliced = ResponseJSON.syncResponse(
                 acknowledgedThrough: response.acknowledgedThrough,
                 page: page,
                 serverTime: response.serverTime,
@@ -129,7 +129,7 @@ import Testing
             ),
         ]
         for (slice, page, golden) in cases {
-            let spliced = try ResponseJSON.snapshotPage(slice)
+            let spliced = ResponseJSON.snapshotPage(slice)
             #expect(Self.text(spliced) == golden)
             #expect(Self.text(spliced) == Self.text(CanonicalJSON.encode(page)))
         }

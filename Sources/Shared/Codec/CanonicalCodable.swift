@@ -1,3 +1,5 @@
+package import Foundation
+
 /// A type that writes its one JSON form with ``CanonicalWriter``.
 ///
 /// Every wire type (what travels in a request or response body, or is stored as canonical JSON)
@@ -23,6 +25,17 @@ public protocol CanonicalDecodable {
 
 /// A wire type: written and read by its one canonical codec (postgres-nio's `PostgresCodable`).
 public typealias CanonicalCodable = CanonicalEncodable & CanonicalDecodable
+
+/// JSON that is already canonical, written as it is: the stored bytes of operations and record
+/// states that the server splices into its answers instead of decoding and encoding them again.
+package struct RawJSON: CanonicalEncodable, Sendable {
+    package let bytes: Data
+
+    /// `bytes` must be one JSON value in canonical form, as ``CanonicalJSON/encode(_:)`` wrote it.
+    package init(_ bytes: Data) { self.bytes = bytes }
+
+    package func write(to writer: inout CanonicalWriter) { writer.json(bytes) }
+}
 
 // MARK: Values inside wire types
 

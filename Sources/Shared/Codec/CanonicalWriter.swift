@@ -92,6 +92,9 @@ public struct CanonicalWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// JSON that is already canonical, as it is (``RawJSON``).
+    mutating func json(_ canonical: Data) { bytes.append(contentsOf: canonical) }
+
     /// An object whose `body` writes its keys with ``field(_:_:)``, in sorted order (by code point).
     mutating func object(_ body: (inout CanonicalWriter) -> Void) {
         bytes.append(UInt8(ascii: "{"))

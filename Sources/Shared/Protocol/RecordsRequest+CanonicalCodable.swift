@@ -34,6 +34,13 @@ extension RecordsRequest: CanonicalCodable {
 /// `{"nextAfter","records"}`; `nextAfter` is left out on the last page.
 extension RecordsResponse: CanonicalCodable {
     public func write(to writer: inout CanonicalWriter) {
+        Self.write(to: &writer, records: records, nextAfter: nextAfter)
+    }
+
+    /// The one place the keys of a records answer are written: for a ``RecordsResponse`` and for
+    /// the server's answer, whose `records` are the stored canonical states (``RawJSON``).
+    package static func write(to writer: inout CanonicalWriter, records: [some CanonicalEncodable], nextAfter: String?)
+    {
         writer.object { writer in
             writer.field("nextAfter", ifPresent: nextAfter)
             writer.field("records", records)

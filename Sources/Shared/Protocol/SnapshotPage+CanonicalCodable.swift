@@ -2,6 +2,29 @@
 /// and `recordCount` are left out when nil.
 extension SnapshotPage: CanonicalCodable {
     public func write(to writer: inout CanonicalWriter) {
+        Self.write(
+            to: &writer,
+            cursor: cursor,
+            grids: grids,
+            records: records,
+            nextAfter: nextAfter,
+            recordCount: recordCount,
+            calendar: calendar
+        )
+    }
+
+    /// The one place the keys of a snapshot page are written: for a ``SnapshotPage`` and for the
+    /// server's page, whose `records` are the stored canonical states (``RawJSON``) spliced in
+    /// as they are.
+    package static func write(
+        to writer: inout CanonicalWriter,
+        cursor: UInt64,
+        grids: [GridNode],
+        records: [some CanonicalEncodable],
+        nextAfter: String?,
+        recordCount: Int?,
+        calendar: WorkCalendar?
+    ) {
         writer.object { writer in
             writer.field("calendar", ifPresent: calendar)
             writer.field("cursor", cursor)

@@ -4,6 +4,34 @@ import Foundation
 /// `digest`, `setAside` and `store` are left out when nil.
 extension SyncResponse: CanonicalCodable {
     public func write(to writer: inout CanonicalWriter) {
+        Self.write(
+            to: &writer,
+            acknowledgedThrough: acknowledgedThrough,
+            operations: operations,
+            cursor: cursor,
+            hasMore: hasMore,
+            serverTime: serverTime,
+            setAside: setAside,
+            store: store,
+            digest: digest
+        )
+    }
+
+    /// The one place the keys of a sync response are written: for a ``SyncResponse`` and for the
+    /// server's answer, whose `operations` are the stored canonical bytes (``RawJSON``) spliced
+    /// in as they are, since decoding and encoding thousands of them again would cost more than
+    /// the exchange.
+    package static func write(
+        to writer: inout CanonicalWriter,
+        acknowledgedThrough: UInt64,
+        operations: [some CanonicalEncodable],
+        cursor: UInt64,
+        hasMore: Bool,
+        serverTime: UInt64,
+        setAside: [SetAsideNotice]?,
+        store: StoreEpoch?,
+        digest: String?
+    ) {
         writer.object { writer in
             writer.field("acknowledgedThrough", acknowledgedThrough)
             writer.field("cursor", cursor)

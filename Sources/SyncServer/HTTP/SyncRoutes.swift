@@ -165,7 +165,7 @@ struct SyncRoutes: Sendable {
             ]
         )
         return WireBody.json(
-            try ResponseJSON.syncResponse(
+            ResponseJSON.syncResponse(
                 acknowledgedThrough: outcome.acknowledgedThrough,
                 page: page,
                 serverTime: time,
@@ -199,7 +199,7 @@ struct SyncRoutes: Sendable {
                 "sync.agent.replica": "\(agent.replica.rawValue)", "sync.snapshot.records": "\(slice.records.count)",
             ]
         )
-        return WireBody.json(try ResponseJSON.snapshotPage(slice), for: request)
+        return WireBody.json(ResponseJSON.snapshotPage(slice), for: request)
     }
 
     /// The unrevoked agent whose bearer token the request carries.
