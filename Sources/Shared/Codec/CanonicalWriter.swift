@@ -19,8 +19,6 @@ public struct CanonicalWriter {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func byte(_ character: UInt8) { bytes.append(character) }
-
     /// Decimal digits written in place: a `String` per number was a tenth of encoding a record.
     mutating func integer(_ value: some BinaryInteger) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
