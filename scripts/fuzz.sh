@@ -9,7 +9,7 @@
 #   scripts/fuzz.sh 0 -runs=1 Tests/Fuzz/findings/some-file   # replay one input (SECONDS 0: no time limit)
 #
 # Builds .build-fuzz/gridsync-fuzz when it is missing or older than Sources/Shared or Tests/Fuzz:
-# every file of Sources/Shared and the Swift files of Tests/Fuzz compiled as ONE module with
+# every file of Sources/Shared, the Swift files of Tests/Fuzz and SharedTests' JSON trees compiled as ONE module with
 # -sanitize=fuzzer,address (SwiftPM never builds Tests/Fuzz: no target in Package.swift names it).
 # Seeds .build-fuzz/corpus from protocol/vectors (messages, the merge cases as sync requests, and
 # gzip copies), fuzzes, and writes what it finds to .build-fuzz/findings/. The last line counts
@@ -37,6 +37,9 @@ opt=${FUZZ_OPT:--O}
 # --- Build, when missing or stale -------------------------------------------------------------
 mapfile -t sources < <(find Sources/Shared -name '*.swift' | LC_ALL=C sort)
 mapfile -t harness < <(find Tests/Fuzz -maxdepth 1 -name '*.swift' | LC_ALL=C sort)
+# The JSON trees the writer is compared with, shared with SharedTests (built with GRIDSYNC_FUZZ,
+# which leaves out its import of Shared: here it is part of Shared).
+harness+=(Tests/SharedTests/Support/JSONTree.swift)
 stale=no
 if [[ ! -x $binary ]]; then
     stale=yes
@@ -50,10 +53,11 @@ if [[ $stale == yes ]]; then
     linker=()
     [[ -x $toolchain_bin/ld.lld ]] && linker=(-use-ld=lld)
     "$swiftc" \
-        -module-name Shared -parse-as-library -swift-version 6 \
+        -module-name Shared -package-name GridSync -parse-as-library -swift-version 6 \
         -enable-upcoming-feature ExistentialAny \
         -enable-upcoming-feature MemberImportVisibility \
         -enable-upcoming-feature InternalImportsByDefault \
+        -D GRIDSYNC_FUZZ \
         -sanitize=fuzzer,address "$opt" -g \
         -I Sources/CZlib -lz "${linker[@]}" \
         -import-objc-header Tests/Fuzz/FuzzerHooks.h \

@@ -20,11 +20,72 @@ public enum Console {
         FileHandle.standardError.write(Data((text.text(in: language) + "\n").utf8))
     }
 
-    /// Pretty, key-sorted JSON on stdout, for `--json`.
+    /// Pretty, key-sorted JSON on stdout, for `--json` (a view made for the console).
     public static func printJSON(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// A wire type for `--json` (`grids list`): its one canonical form, laid out as the views are.
+    public static func printJSON(_ value: some CanonicalEncodable) {
+        print(indented(CanonicalJSON.encode(value)))
+    }
+
+    /// Canonical JSON (no whitespace) on lines, two spaces a level, `"key" : value`, keys in the
+    /// order they came: only the layout changes, never a key, a value or an escape.
+    static func indented(_ json: Data) -> String {
+        let bytes = [UInt8](json)
+        var out: [UInt8] = []
+        var depth = 0
+        var inString = false
+        var escaped = false
+        func newline() {
+            out.append(UInt8(ascii: "\n"))
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        }
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            if inString {
+                out.append(byte)
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+                out.append(byte)
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                out.append(byte)
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") || bytes[index] == UInt8(ascii: "]") {
+                    out.append(bytes[index])  // an empty object or array stays on its line
+                    index += 1
+                } else {
+                    depth += 1
+                    newline()
+                }
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                newline()
+                out.append(byte)
+            case UInt8(ascii: ","):
+                out.append(byte)
+                newline()
+            case UInt8(ascii: ":"):
+                out.append(contentsOf: " : ".utf8)
+            default:
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Left-aligned columns for people, padded by display width (a Chinese character takes two);

@@ -70,8 +70,8 @@ struct MergeDemoCommand: ParsableCommand {
             "The village worker confirms the phone by editing it again: conflicts left \(county.records[household]!.conflicts.count).",
             "村网格员再次编辑电话予以确认：剩余冲突 \(county.records[household]!.conflicts.count) 个。"
         )
-        let identical = try [village, group].allSatisfy {
-            try CanonicalJSON.encode($0.canonicalRecords) == CanonicalJSON.encode(county.canonicalRecords)
+        let identical = [village, group].allSatisfy {
+            CanonicalJSON.encode($0.canonicalRecords) == CanonicalJSON.encode(county.canonicalRecords)
         }
         say("All three replicas identical: \(identical ? "yes" : "no").", "三个副本完全一致：\(identical ? "是" : "否")。")
     }

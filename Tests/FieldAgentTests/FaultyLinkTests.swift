@@ -237,7 +237,7 @@ private struct LinkAgent {
         let state = try database.replicaState()
         let operations = try database.outbox(limit: Synchronizer.batchLimit)
         let body = Gzip.compress(
-            try CanonicalJSON.encode(
+            CanonicalJSON.encode(
                 SyncRequest(
                     batchId:
                         "\(state.replica.rawValue)-\(operations.last?.dot.counter ?? state.acknowledged)-\(state.cursor)",

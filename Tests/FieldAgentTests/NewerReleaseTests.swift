@@ -34,7 +34,7 @@ import Testing
                 RecordState.self,
                 from: try #require(try county.serverRecords()["incident/\(incident)"])
             ).clock
-            let context = String(decoding: try CanonicalJSON.encode(clock), as: UTF8.self)
+            let context = String(decoding: CanonicalJSON.encode(clock), as: UTF8.self)
             let ancestry = ["c-1", "c-1-1", "c-1-1-1", "c-1-1-1-1"]
             try Self.serveFromANewerRelease(
                 [

@@ -2,8 +2,9 @@
 //
 // Not built by SwiftPM (no target in Package.swift names Tests/Fuzz): scripts/fuzz.sh compiles the
 // Swift files of Tests/Fuzz together with every file of Sources/Shared as ONE module, so internal
-// API (the canonical reader and writer, the Foundation reference paths) is reachable without
-// @testable. FuzzMutator.swift holds the custom mutator.
+// API (the canonical reader and writer) is reachable without @testable, and with
+// Tests/SharedTests/Support/JSONTree.swift, the reference the writer is compared with.
+// FuzzMutator.swift holds the custom mutator.
 //
 // Decoding errors, validation errors and gzip errors are normal outcomes. Findings are traps,
 // sanitizer reports, hangs, and the `fatalError`s below: a broken round trip or a broken invariant.
@@ -20,7 +21,6 @@ public func gridSyncFuzzTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: In
 enum GridSyncFuzz {
     /// What a gzip input may inflate to; the server's own limit is larger (64 MiB by default).
     static let inflateLimit = 1 << 20
-
 
     static func run(_ input: Data) {
         var body = input
@@ -46,6 +46,11 @@ enum GridSyncFuzz {
         if let state = try? CanonicalJSON.decode(RecordState.self, from: body) {
             roundTrip(state, "RecordState")
         }
+        roundTripIfItReads(RecordsRequest.self, body)
+        roundTripIfItReads(RecordsResponse.self, body)
+        roundTripIfItReads(DigestResponse.self, body)
+        roundTripIfItReads(EnrollResponse.self, body)
+        roundTripIfItReads(ErrorBody.self, body)
         let page = try? CanonicalJSON.decode(SnapshotPage.self, from: body)
         if let page { roundTrip(page, "SnapshotPage") }
         let rows = try? SnapshotRows(body)
@@ -57,11 +62,12 @@ enum GridSyncFuzz {
 
     // MARK: Round trips
 
-    /// Encode, decode again, compare; for the types with a hand-written writer, also compare its
-    /// bytes with Foundation's encoder, which the writer promises to match byte for byte.
-    static func roundTrip<Value: Codable & Equatable>(_ value: Value, _ what: String) {
-        let encoded: Data
-        do { encoded = try CanonicalJSON.encode(value) } catch { fatalError("\(what): encode threw \(error)") }
+    /// The properties of every wire value (SharedTests' `CanonicalProperties`): encode, decode
+    /// again, compare (decode ∘ encode = id); encode that again (encode ∘ decode = id on canonical
+    /// bytes); and the bytes are Foundation's sorted-keys bytes of the value's JSON tree, the form
+    /// the writer promises byte for byte.
+    static func roundTrip<Value: CanonicalCodable & JSONTreeRepresentable & Equatable>(_ value: Value, _ what: String) {
+        let encoded = CanonicalJSON.encode(value)
         let decoded: Value
         do {
             decoded = try CanonicalJSON.decode(Value.self, from: encoded)
@@ -69,17 +75,22 @@ enum GridSyncFuzz {
             fatalError("\(what): its own encoding does not decode: \(error)\n\(text(encoded))")
         }
         guard decoded == value else {
-            fatalError("\(what): decode(encode(x)) != x\n\(text(encoded))\n\(text(try! CanonicalJSON.encode(decoded)))")
+            fatalError("\(what): decode(encode(x)) != x\n\(text(encoded))\n\(text(CanonicalJSON.encode(decoded)))")
         }
-        if value is any CanonicalJSONWritable {
-            let reference: Data
-            do { reference = try CanonicalJSON.encodeWithFoundation(value) } catch {
-                fatalError("\(what): JSONEncoder threw \(error)")
-            }
-            guard reference == encoded else {
-                fatalError("\(what): CanonicalWriter differs from JSONEncoder\n\(text(encoded))\n\(text(reference))")
-            }
+        guard CanonicalJSON.encode(decoded) == encoded else {
+            fatalError("\(what): encode(decode(bytes)) != bytes\n\(text(encoded))")
         }
+        let reference = value.jsonTree.foundationBytes
+        guard reference == encoded else {
+            fatalError("\(what): CanonicalWriter differs from JSONEncoder\n\(text(encoded))\n\(text(reference))")
+        }
+    }
+
+    static func roundTripIfItReads<Value: CanonicalCodable & JSONTreeRepresentable & Equatable>(
+        _ type: Value.Type,
+        _ body: Data
+    ) {
+        if let value = try? CanonicalJSON.decode(type, from: body) { roundTrip(value, "\(type)") }
     }
 
     /// The agent's snapshot path (rows kept as the bytes that arrived) must agree with the full decode.
@@ -140,8 +151,7 @@ enum GridSyncFuzz {
     /// A merged state stored as canonical JSON, and read back both ways the agent and server read it.
     static func checkStored(_ state: RecordState) {
         roundTrip(state, "merged RecordState")
-        let row: SnapshotRows.Row
-        do { row = try SnapshotRows.Row(state) } catch { fatalError("SnapshotRows.Row threw \(error)") }
+        let row = SnapshotRows.Row(state)
         let page = SnapshotPage(cursor: 0, grids: [], records: [state], nextAfter: nil)
         let rows: SnapshotRows
         do { rows = try SnapshotRows(CanonicalJSON.encode(page)) } catch {
@@ -151,7 +161,6 @@ enum GridSyncFuzz {
             fatalError("SnapshotRows reads a page of one state differently from SnapshotRows.Row(state)")
         }
     }
-
 
     static func text(_ data: Data) -> String {
         String(decoding: data.prefix(4096), as: UTF8.self)

@@ -24,9 +24,9 @@ import Testing
         for replica in replicas {
             #expect(replica.waiting.isEmpty, "replica \(replica.replica) still waits for causes")
         }
-        let reference = try CanonicalJSON.encode(replicas[0].canonicalRecords)
+        let reference = CanonicalJSON.encode(replicas[0].canonicalRecords)
         for replica in replicas.dropFirst() {
-            let bytes = try CanonicalJSON.encode(replica.canonicalRecords)
+            let bytes = CanonicalJSON.encode(replica.canonicalRecords)
             #expect(bytes == reference, "replica \(replica.replica) differs from replica \(replicas[0].replica)")
         }
         let states = replicas[0].records

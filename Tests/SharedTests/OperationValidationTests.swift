@@ -233,7 +233,7 @@ import Testing
 
     @Test func theDocumentedExampleEncodesExactly() throws {
         let operation = Self.operation(.household, .set(["phone": .string("13800000000")]))
-        let text = String(decoding: try CanonicalJSON.encode(operation), as: UTF8.self)
+        let text = String(decoding: CanonicalJSON.encode(operation), as: UTF8.self)
         #expect(
             text
                 == #"{"context":{"3":16},"dot":[3,17],"fields":{"phone":"13800000000"},"hlc":[1764384600123,0],"id":"\#(Self.uuid)","kind":"set","type":"household"}"#
@@ -256,7 +256,7 @@ import Testing
 
     @Test(arguments: everyKind)
     func roundTripsThroughCanonicalJSONToIdenticalBytes(operation: SyncOperation) throws {
-        let bytes = try CanonicalJSON.encode(operation)
+        let bytes = CanonicalJSON.encode(operation)
         let decoded = try CanonicalJSON.decode(SyncOperation.self, from: bytes)
         #expect(decoded == operation)
         #expect(try CanonicalJSON.encode(decoded) == bytes)
@@ -264,7 +264,7 @@ import Testing
 
     @Test(arguments: everyKind)
     func topLevelKeysAreSorted(operation: SyncOperation) throws {
-        let bytes = try CanonicalJSON.encode(operation)
+        let bytes = CanonicalJSON.encode(operation)
         let object = try #require(try JSONSerialization.jsonObject(with: bytes) as? [String: Any])
         let text = String(decoding: bytes, as: UTF8.self)
         let positions = object.keys.map { key in

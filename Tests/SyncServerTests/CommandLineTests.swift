@@ -67,8 +67,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         try importCounty()
         let list = try server.run(["grids", "list", "--json", "--data-dir", data])
-        let nodes = try JSONDecoder().decode([GridNode].self, from: Data(list.stdout.utf8))
+        let nodes = try CanonicalJSON.decode([GridNode].self, from: Data(list.stdout.utf8))
         #expect(nodes.count == 6)
+        #expect(list.stdout.contains(#"    "id" : "c-1","#), "laid out for people, like the other --json views")
+        #expect(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) is [Any], "and JSON for any reader")
         #expect(nodes.first { $0.id == "c-1" }?.name == "测试乡, 东部")
     }
 
@@ -80,7 +82,7 @@ import Testing
         #expect(result.stderr.contains("Line 4"))
         #expect(result.stderr.split(separator: "\n").count == 1, "one sentence")
         let list = try server.run(["grids", "list", "--json", "--data-dir", data])
-        #expect(try JSONDecoder().decode([GridNode].self, from: Data(list.stdout.utf8)).isEmpty, "nothing was imported")
+        #expect(try CanonicalJSON.decode([GridNode].self, from: Data(list.stdout.utf8)).isEmpty, "nothing was imported")
     }
 
     @Test func aTreeErrorNamesTheLineOfTheNode() throws {
@@ -179,7 +181,7 @@ import Testing
             try db.execute(
                 sql:
                     "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES ('household', ?, 'c-1-1-1-1', 'c-1', 'c-1-1', 'c-1-1-1', 'c-1-1-1-1', ?, 0)",
-                arguments: [household.id, try CanonicalJSON.encode(RecordState(type: .household, id: household.id))]
+                arguments: [household.id, CanonicalJSON.encode(RecordState(type: .household, id: household.id))]
             )
             let first = try batch.author(.set(["phone": .string("13800000001")]), on: household)
             _ = try batch.finish(batchId: nil, cursor: nil)
@@ -187,7 +189,7 @@ import Testing
             try db.execute(
                 sql: "UPDATE record SET state = ? WHERE id = ?",
                 arguments: [
-                    try CanonicalJSON.encode(Self.withConcurrentPhone(household, after: first)), household.id,
+                    CanonicalJSON.encode(Self.withConcurrentPhone(household, after: first)), household.id,
                 ]
             )
             try db.execute(

@@ -410,7 +410,7 @@ private final class CrashScenario {
                         continue
                     }
                     if bodies.count != 1 { twice.append(dot) }
-                    if bodies.first != (try? CanonicalJSON.encode(agent.authored[Int(dot.counter) - 1])) {
+                    if bodies.first != CanonicalJSON.encode(agent.authored[Int(dot.counter) - 1]) {
                         altered.append(dot)
                     }
                 }
@@ -469,8 +469,8 @@ private final class CrashScenario {
                 )
                 var differing: [RecordKey] = []
                 for (key, entry) in scope {
-                    let mine = try agent.replica.records[key].map { try CanonicalJSON.encode($0) }
-                    if mine != (try CanonicalJSON.encode(entry.state)) { differing.append(key) }
+                    let mine = agent.replica.records[key].map { CanonicalJSON.encode($0) }
+                    if mine != CanonicalJSON.encode(entry.state) { differing.append(key) }
                 }
                 #expect(
                     differing.isEmpty,
@@ -719,10 +719,7 @@ private struct CrashWire: Sendable {
     static let deadline: TimeAmount = .seconds(5)
 
     func sync(_ request: SyncRequest, token: String, port: Int) async -> ExchangeOutcome {
-        let body: Data
-        do { body = Gzip.compress(try CanonicalJSON.encode(request)) } catch {
-            return .refused(0, "cannot encode the request: \(error)")
-        }
+        let body = Gzip.compress(CanonicalJSON.encode(request))
         var call = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/sync")
         call.method = .POST
         call.headers.add(name: "Content-Type", value: "application/json")

@@ -31,7 +31,7 @@ import Testing
                     let page = try await client.records(token: area.token, RecordsRequest(grid: grid, after: after))
                     for state in page.records {
                         byGrid[grid, default: ScopeDigest()].toggle(
-                            ScopeDigest.of(state: try CanonicalJSON.encode(state))
+                            ScopeDigest.of(state: CanonicalJSON.encode(state))
                         )
                     }
                     after = page.nextAfter

@@ -22,7 +22,7 @@ import Testing
         let incidents = ["00000000-0000-7000-8000-000000000008", "00000000-0000-7000-8000-000000000009"].map {
             RecordKey(type: .incident, id: $0)
         }
-        let stored = try incidents.map { incident in
+        let stored = incidents.map { incident in
             var state = RecordState(type: .incident, id: incident.id)
             state.apply(
                 SyncOperation(
@@ -36,7 +36,7 @@ import Testing
                     ])
                 )
             )
-            return try CanonicalJSON.encode(state)
+            return CanonicalJSON.encode(state)
         }
         try await old.write { db in
             for node in TestCounty.nodes.sorted(by: { $0.level < $1.level }) {

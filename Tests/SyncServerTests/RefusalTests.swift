@@ -45,7 +45,7 @@ import Testing
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
             agent.addHousehold()
-            let whole = try Wire.gzipJSON(agent.request())
+            let whole = Wire.gzipJSON(agent.request())
             let half = whole.getSlice(at: 0, length: whole.readableBytes / 2)!
             let error = try await client.expectRefusal(
                 .malformedBody,
@@ -117,7 +117,7 @@ import Testing
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
             agent.addHousehold()
-            let body = ByteBuffer(bytes: try CanonicalJSON.encode(agent.request()))
+            let body = ByteBuffer(bytes: CanonicalJSON.encode(agent.request()))
             let response = try await client.executeRequest(
                 uri: "/v1/sync",
                 method: .post,
@@ -137,7 +137,7 @@ import Testing
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
             agent.addHousehold()
-            let body = try Wire.gzipJSON(agent.request(), replacing: [#""kind":"create""#: #""kind":"upsert""#])
+            let body = Wire.gzipJSON(agent.request(), replacing: [#""kind":"create""#: #""kind":"upsert""#])
             try await client.expectRefusal(.unknownKind, .badRequest, token: agent.token, body: body, fixture: fixture)
         }
     }
@@ -148,7 +148,7 @@ import Testing
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
             agent.addHousehold()
-            let body = try Wire.gzipJSON(
+            let body = Wire.gzipJSON(
                 agent.request(),
                 replacing: [#""kind":"create""#: #""colour":"red","kind":"create""#]
             )
@@ -170,7 +170,7 @@ import Testing
             var agent = try await Self.seededAgent(fixture, client)
             let household = try #require(agent.replica.records.keys.first)
             agent.write(.tombstone, to: household)
-            let body = try Wire.gzipJSON(
+            let body = Wire.gzipJSON(
                 agent.request(),
                 replacing: [#""kind":"tombstone""#: #""element":"x","kind":"tombstone""#]
             )
@@ -186,7 +186,7 @@ import Testing
             let incident = agent.reportIncident()
             try await client.sync(&agent)
             agent.write(.event(IncidentEvent(action: .comment, note: "已电话联系")), to: incident)
-            let body = try Wire.gzipJSON(agent.request(), replacing: [#""action":"comment""#: #""action":"bless""#])
+            let body = Wire.gzipJSON(agent.request(), replacing: [#""action":"comment""#: #""action":"bless""#])
             try await client.expectRefusal(.unknownKind, .badRequest, token: agent.token, body: body, fixture: fixture)
         }
     }
@@ -199,7 +199,7 @@ import Testing
             let incident = agent.reportIncident()
             try await client.sync(&agent)
             agent.write(.event(IncidentEvent(action: .comment, note: "已电话联系")), to: incident)
-            let body = try Wire.gzipJSON(
+            let body = Wire.gzipJSON(
                 agent.request(),
                 replacing: [#""action":"comment""#: #""action":"comment","mood":"calm""#]
             )
@@ -225,7 +225,7 @@ import Testing
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
             agent.addHousehold()
-            let body = try Wire.gzipJSON(agent.request(), replacing: [#""type":"household""#: #""type":"barn""#])
+            let body = Wire.gzipJSON(agent.request(), replacing: [#""type":"household""#: #""type":"barn""#])
             try await client.expectRefusal(.unknownKind, .badRequest, token: agent.token, body: body, fixture: fixture)
         }
     }
@@ -389,7 +389,7 @@ import Testing
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
             for index in 0..<60 { agent.addHousehold(address: "一组\(index)号 \(UUID().uuidString)") }
-            let body = try Wire.gzipJSON(agent.request())
+            let body = Wire.gzipJSON(agent.request())
             try #require(body.readableBytes > 2048)
             try await client.expectRefusal(
                 .payloadTooLarge,
@@ -407,7 +407,7 @@ import Testing
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
             for index in 0..<60 { agent.addHousehold(address: "一组\(index)号") }
-            let body = ByteBuffer(bytes: try CanonicalJSON.encode(agent.request()))
+            let body = ByteBuffer(bytes: CanonicalJSON.encode(agent.request()))
             try #require(body.readableBytes > 4096)
             try await client.expectRefusal(
                 .payloadTooLarge,
@@ -450,7 +450,7 @@ import Testing
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
             agent.addHousehold()
-            let body = try Wire.gzipJSON(agent.request())
+            let body = Wire.gzipJSON(agent.request())
             try await client.expectRefusal(
                 .unauthorized,
                 .unauthorized,
@@ -471,7 +471,7 @@ import Testing
                 .unauthorized,
                 .unauthorized,
                 token: nil,
-                body: try Wire.gzipJSON(agent.request()),
+                body: Wire.gzipJSON(agent.request()),
                 fixture: fixture
             )
         }
@@ -490,7 +490,7 @@ import Testing
                 uri: "/v1/sync",
                 method: .post,
                 headers: headers,
-                body: try Wire.gzipJSON(agent.request())
+                body: Wire.gzipJSON(agent.request())
             )
             #expect(response.status == .unauthorized)
             #expect(try fixture.storeState() == before)
@@ -546,7 +546,7 @@ import Testing
                 .create(["gridId": .string("c-1-1-1-1"), "address": .string("一组9号"), "headName": .string("包他人")]),
                 to: RecordKey(type: .household, id: RecordID.make(nowMilliseconds: fixture.clock.now))
             )
-            let body = try Wire.gzipJSON(SyncRequest(batchId: "foreign", cursor: agent.cursor, operations: [foreign]))
+            let body = Wire.gzipJSON(SyncRequest(batchId: "foreign", cursor: agent.cursor, operations: [foreign]))
             let error = try await client.expectRefusal(
                 .invalidValue,
                 .unprocessableContent,
@@ -591,7 +591,7 @@ import Testing
                 .unsupportedVersion,
                 .badRequest,
                 token: agent.token,
-                body: try Wire.gzipJSON(request),
+                body: Wire.gzipJSON(request),
                 fixture: fixture
             )
             #expect(error?.dots == nil)

@@ -41,7 +41,7 @@ import Testing
 
     /// A request's canonical JSON with `target` replaced: for bodies the Swift types cannot write.
     static func rewritten(_ request: SyncRequest, _ target: String, _ replacement: String) throws -> Data {
-        let json = String(decoding: try CanonicalJSON.encode(request), as: UTF8.self)
+        let json = String(decoding: CanonicalJSON.encode(request), as: UTF8.self)
         precondition(json.contains(target), "no \(target) in \(json)")
         return Data(json.replacingOccurrences(of: target, with: replacement).utf8)
     }

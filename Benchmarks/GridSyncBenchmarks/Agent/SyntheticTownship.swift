@@ -56,7 +56,7 @@ struct SyntheticTownship {
                 records: batch,
                 nextAfter: last ? nil : "next"
             )
-            pages.append(Gzip.compress(try CanonicalJSON.encode(page)))
+            pages.append(Gzip.compress(CanonicalJSON.encode(page)))
             batch.removeAll(keepingCapacity: true)
             first = false
         }

@@ -37,7 +37,7 @@ struct WireBenchmark: AsyncParsableCommand {
             )
         }
         let request = SyncRequest(batchId: "2417-1229-88123", cursor: 88_123, operations: batch)
-        let json = try CanonicalJSON.encode(request)
+        let json = CanonicalJSON.encode(request)
         let gzip = Gzip.compress(json)
         let result = BenchmarkResult(
             name: "wire (agent exchange bytes)",

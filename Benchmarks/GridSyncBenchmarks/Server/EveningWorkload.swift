@@ -68,7 +68,7 @@ struct EveningWorkload {
                         token: token,
                         scope: GridScope(node: grid, in: tree),
                         operations: operations,
-                        bodies: try operations.map { try CanonicalJSON.encode($0) }
+                        bodies: operations.map { CanonicalJSON.encode($0) }
                     )
                 )
             }

@@ -50,7 +50,7 @@ struct ExchangeDriver {
         request.body = .bytes(
             ByteBuffer(
                 bytes: Gzip.compress(
-                    try CanonicalJSON.encode(SyncRequest(batchId: batch.id, cursor: 0, operations: operations))
+                    CanonicalJSON.encode(SyncRequest(batchId: batch.id, cursor: 0, operations: operations))
                 )
             )
         )

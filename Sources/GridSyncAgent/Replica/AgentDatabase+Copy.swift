@@ -97,7 +97,7 @@ extension AgentDatabase {
             )
             try db.execute(
                 sql: "INSERT INTO outbox (counter, operation) VALUES (?, ?)",
-                arguments: [Int64(counter), try CanonicalJSON.encode(moved)]
+                arguments: [Int64(counter), CanonicalJSON.encode(moved)]
             )
         }
         replica.counter = counter

@@ -57,7 +57,7 @@ extension AgentDatabase {
             var changed = 0
             var clock = HybridLogicalClock(last: replica.hlc)
             for state in states {
-                let bytes = try CanonicalJSON.encode(state)
+                let bytes = CanonicalJSON.encode(state)
                 if held.removeValue(forKey: state.key) != bytes {
                     try Self.store(db, state, generation: replica.generation)
                     changed += 1

@@ -50,7 +50,7 @@ extension AgentDatabase {
                 }
                 try db.execute(
                     sql: "INSERT INTO outbox (counter, operation) VALUES (?, ?)",
-                    arguments: [Int64(operation.dot.counter), try CanonicalJSON.encode(operation)]
+                    arguments: [Int64(operation.dot.counter), CanonicalJSON.encode(operation)]
                 )
                 replica.counter = operation.dot.counter
                 operations.append(operation)

@@ -115,7 +115,7 @@ extension AgentDatabase {
         do {
             return try merge(operation, generation: generation, db: db)
         } catch let error as ModelError where error.code == .unknownKind || error.code == .unknownField {
-            try keepUnreadable(try CanonicalJSON.encode(operation), db: db)
+            try keepUnreadable(CanonicalJSON.encode(operation), db: db)
             return 0
         }
     }
@@ -165,7 +165,7 @@ extension AgentDatabase {
             sql: "INSERT OR IGNORE INTO waiting (type, id, replica, counter, operation) VALUES (?, ?, ?, ?, ?)",
             arguments: [
                 operation.type.rawValue, operation.id, Int64(operation.dot.replica.rawValue),
-                Int64(operation.dot.counter), try CanonicalJSON.encode(operation),
+                Int64(operation.dot.counter), CanonicalJSON.encode(operation),
             ]
         )
     }

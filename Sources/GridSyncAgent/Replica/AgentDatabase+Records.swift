@@ -44,7 +44,7 @@ extension AgentDatabase {
         for node in nodes {
             try db.execute(
                 sql: "INSERT INTO gridNode (id, node) VALUES (?, ?)",
-                arguments: [node.id, try CanonicalJSON.encode(node)]
+                arguments: [node.id, CanonicalJSON.encode(node)]
             )
         }
     }

@@ -46,7 +46,7 @@ extension AgentDatabase {
                 )
                 try db.execute(
                     sql: "UPDATE outbox SET operation = ? WHERE counter = ?",
-                    arguments: [try CanonicalJSON.encode(restamped), Int64(operation.dot.counter)]
+                    arguments: [CanonicalJSON.encode(restamped), Int64(operation.dot.counter)]
                 )
             }
             for var state in states.values.compactMap({ $0 }) {

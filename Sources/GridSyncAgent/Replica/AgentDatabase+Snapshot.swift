@@ -17,7 +17,7 @@ extension AgentDatabase {
             if let calendar {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO calendar (id, body) VALUES (1, ?)",
-                    arguments: [try CanonicalJSON.encode(calendar)]
+                    arguments: [CanonicalJSON.encode(calendar)]
                 )
             }
             replica.snapshotNeeded = true

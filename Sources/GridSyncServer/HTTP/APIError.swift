@@ -41,7 +41,7 @@ struct APIError: HTTPResponseError {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = WireBody.json(try CanonicalJSON.encode(body), for: request)
+        var response = WireBody.json(CanonicalJSON.encode(body), for: request)
         response.status = status
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         if let allowed { response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ") }

@@ -40,7 +40,7 @@ struct SyncRoutes: Sendable {
     func digest(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let agent = try await authenticate(request)
         let grids = try await store.gridDigests(for: agent)
-        return WireBody.json(try CanonicalJSON.encode(DigestResponse(grids: grids)), for: request)
+        return WireBody.json(CanonicalJSON.encode(DigestResponse(grids: grids)), for: request)
     }
 
     /// The current states of some records of the agent's scope, for rebuilding them after one of
@@ -108,7 +108,7 @@ struct SyncRoutes: Sendable {
             "agent enrolled",
             metadata: ["sync.agent.replica": "\(agent.replica.rawValue)", "sync.agent.grid": "\(agent.gridId)"]
         )
-        return WireBody.json(try CanonicalJSON.encode(answer), for: request)
+        return WireBody.json(CanonicalJSON.encode(answer), for: request)
     }
 
     /// Push and pull in one round trip (protocol/README.md, "The sync exchange").
@@ -143,7 +143,7 @@ struct SyncRoutes: Sendable {
             ]
         )
         return WireBody.json(
-            try ResponseJSON.syncResponse(
+            ResponseJSON.syncResponse(
                 acknowledgedThrough: outcome.acknowledgedThrough,
                 page: page,
                 serverTime: time,
@@ -177,7 +177,7 @@ struct SyncRoutes: Sendable {
                 "sync.agent.replica": "\(agent.replica.rawValue)", "sync.snapshot.records": "\(slice.records.count)",
             ]
         )
-        return WireBody.json(try ResponseJSON.snapshotPage(slice), for: request)
+        return WireBody.json(ResponseJSON.snapshotPage(slice), for: request)
     }
 
     /// The unrevoked agent whose bearer token the request carries.

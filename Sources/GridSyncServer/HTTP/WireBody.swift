@@ -18,7 +18,7 @@ enum WireBody {
     ///
     /// The inflated JSON may not exceed `maxInflatedBytes`; a gzip bomb is stopped as soon as it
     /// passes the limit. A body marked with an encoding other than gzip is refused, not guessed at.
-    static func decode<Body: Decodable>(
+    static func decode<Body: CanonicalDecodable>(
         _ type: Body.Type,
         from buffer: ByteBuffer,
         of request: Request,

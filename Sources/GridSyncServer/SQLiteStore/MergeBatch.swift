@@ -166,7 +166,7 @@ package struct MergeBatch {
                 """,
             arguments: [
                 agent.replica.rawValue, Int64(operation.dot.counter), operation.type.rawValue, operation.id,
-                try CanonicalJSON.encode(operation), error.code.rawValue, error.message.english, error.message.chinese,
+                CanonicalJSON.encode(operation), error.code.rawValue, error.message.english, error.message.chinese,
                 Int64(now),
             ]
         )
@@ -455,7 +455,7 @@ package struct MergeBatch {
         let scope = entry.scope.ancestors
         try db.cachedStatement(sql: Statements.appendOperation).execute(arguments: [
             operation.dot.replica.rawValue, Int64(operation.dot.counter), scope[0], scope[1], scope[2], scope[3],
-            try CanonicalJSON.encode(operation), Int64(now),
+            CanonicalJSON.encode(operation), Int64(now),
         ])
         lastSeq = db.lastInsertedRowID
         for node in entry.assigned {
@@ -504,7 +504,7 @@ package struct MergeBatch {
             try db.cachedStatement(sql: open ? Statements.markOpen : Statements.markClosed).execute(arguments: [key.id])
         }
         let scope = entry.scope.recordColumns
-        let state = try CanonicalJSON.encode(entry.state)
+        let state = CanonicalJSON.encode(entry.state)
         let digest = ScopeDigest.of(state: state)
         try db.cachedStatement(sql: Statements.saveRecord).execute(arguments: [
             key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], state, lastSeq,

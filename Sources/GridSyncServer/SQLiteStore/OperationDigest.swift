@@ -17,7 +17,7 @@ enum OperationDigest {
     /// Whether `operation` is the one the store holds under its dot; nil when the store holds
     /// nothing under that dot.
     static func matches(_ operation: SyncOperation, _ db: Database) throws -> Bool? {
-        let body = try CanonicalJSON.encode(operation)
+        let body = CanonicalJSON.encode(operation)
         let replica = operation.dot.replica.rawValue
         let counter = Int64(operation.dot.counter)
         if let stored = try Data.fetchOne(

@@ -26,7 +26,7 @@ extension SQLiteStore {
                 let values = conflict.values.map {
                     ConflictView.Value(
                         value: $0.value,
-                        replica: $0.dot.replica,
+                        replica: $0.dot.replica.rawValue,
                         author: $0.dot.replica == .server
                             ? "county server" : names[$0.dot.replica] ?? "agent \($0.dot.replica.rawValue)",
                         writtenAt: $0.hlc

@@ -63,7 +63,7 @@ extension SQLiteStore {
                         )
                     )
                     let g = scope.recordColumns
-                    let bytes = try CanonicalJSON.encode(state)
+                    let bytes = CanonicalJSON.encode(state)
                     let digest = ScopeDigest.of(state: bytes)
                     try statement.execute(arguments: [
                         type.rawValue, key.id, scope.gridId, g[0], g[1], g[2], g[3], bytes, GridDigests.column(digest),

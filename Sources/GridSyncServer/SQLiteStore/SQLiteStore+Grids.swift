@@ -4,7 +4,7 @@ package import Shared
 
 extension GridNode {
     init(row: Row) {
-        let lines = (try? JSONDecoder().decode([String].self, from: Data((row["linesOfWork"] as String).utf8))) ?? []
+        let lines = (try? CanonicalJSON.decode([String].self, from: Data((row["linesOfWork"] as String).utf8))) ?? []
         self.init(
             id: row["id"],
             parentID: row["parentId"],
@@ -45,7 +45,7 @@ extension SQLiteStore {
             for node in nodes.sorted(by: { $0.level < $1.level }) {
                 let scope = GridScope(node: node, in: tree).ancestors
                 let lines = String(
-                    decoding: try JSONEncoder().encode(node.linesOfWork.map(\.rawValue).sorted()),
+                    decoding: CanonicalJSON.encode(node.linesOfWork.map(\.rawValue).sorted()),
                     as: UTF8.self
                 )
                 try statement.execute(arguments: [

@@ -14,7 +14,7 @@ package struct ConflictView: Sendable, Encodable {
 
     package struct Value: Sendable, Encodable {
         package let value: FieldValue
-        let replica: ReplicaID
+        let replica: UInt32
         package let author: String
         package let writtenAt: HLCTimestamp
     }

@@ -3,7 +3,7 @@
 /// Deadlines count whole working days, so the calendar works on days, not instants. Conversion
 /// uses the proleptic Gregorian day count (Howard Hinnant's `days_from_civil`), which is exact for
 /// every date the county will see.
-public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let year: Int
     public let month: Int
     public let day: Int
@@ -77,21 +77,6 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let date = CalendarDate(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a date written YYYY-MM-DD.")
-            )
-        }
-        self = date
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 }
 

@@ -6,7 +6,7 @@
 ///
 ///     2026-10-01 holiday 国庆节
 ///     2026-10-10 workday 国庆节调休上班
-public struct WorkCalendar: Sendable, Hashable, Codable {
+public struct WorkCalendar: Sendable, Hashable {
     /// Weekdays off.
     public private(set) var holidays: Set<CalendarDate>
     /// Weekend days worked.
@@ -80,17 +80,5 @@ public struct WorkCalendar: Sendable, Hashable, Codable {
             current = current.adding(days: 1)
         }
         return count
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case holidays
-        case makeUpWorkdays = "workdays"
-    }
-
-    /// The wire form sorts the dates, so one calendar has one encoding.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(holidays.sorted(), forKey: .holidays)
-        try container.encode(makeUpWorkdays.sorted(), forKey: .makeUpWorkdays)
     }
 }

@@ -4,8 +4,8 @@
 /// numbered 1, 2, 3, … with no gaps. That lets the server acknowledge a whole prefix with one number
 /// and recognise a retried operation by its dot alone.
 ///
-/// Encoded as a two-element array `[replica, counter]`, the shortest form that stays readable.
-public struct Dot: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+/// Encoded as a two-element array `[replica, counter]` (``Dot/write(to:)``).
+public struct Dot: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let replica: ReplicaID
     public let counter: UInt64
 
@@ -30,20 +30,4 @@ public struct Dot: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     }
 
     public var description: String { "\(replica.rawValue):\(counter)" }
-
-    public init(from decoder: any Decoder) throws {
-        var container = try decoder.unkeyedContainer()
-        let replica = try container.decode(UInt64.self)
-        let counter = try container.decode(UInt64.self)
-        guard container.isAtEnd else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "A dot has exactly two numbers.")
-        }
-        self = try Dot(checkingReplica: replica, counter: counter)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.unkeyedContainer()
-        try container.encode(replica.rawValue)
-        try container.encode(counter)
-    }
 }

@@ -2,7 +2,7 @@
 ///
 /// Compact ids keep version vectors small on the wire: a village laptop's clock is a handful of
 /// small integers, not a list of UUIDs.
-public struct ReplicaID: RawRepresentable, Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct ReplicaID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
     public let rawValue: UInt32
 
     public init(rawValue: UInt32) { self.rawValue = rawValue }
@@ -14,13 +14,4 @@ public struct ReplicaID: RawRepresentable, Hashable, Comparable, Sendable, Codab
     public static func < (lhs: ReplicaID, rhs: ReplicaID) -> Bool { lhs.rawValue < rhs.rawValue }
 
     public var description: String { "r\(rawValue)" }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(UInt32.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

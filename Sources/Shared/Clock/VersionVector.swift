@@ -8,7 +8,7 @@
 ///
 /// Encoded as a JSON object whose keys are replica numbers, for example `{"0":4,"17":12}`;
 /// entries at zero are never stored.
-public struct VersionVector: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
     /// How two vectors relate in the causal order.
     public enum Ordering: Sendable, Equatable {
         case equal, before, after, concurrent
@@ -67,27 +67,5 @@ public struct VersionVector: Hashable, Sendable, Codable, CustomStringConvertibl
 
     public var description: String {
         "{" + entries.sorted { $0.key < $1.key }.map { "\($0.key.rawValue):\($0.value)" }.joined(separator: ",") + "}"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let raw = try decoder.singleValueContainer().decode([String: UInt64].self)
-        var entries: [ReplicaID: UInt64] = [:]
-        for (key, counter) in raw {
-            guard let replica = UInt32(key), String(replica) == key else {
-                throw DecodingError.dataCorrupted(
-                    .init(codingPath: decoder.codingPath, debugDescription: "Replica id \"\(key)\" is not a number.")
-                )
-            }
-            guard counter <= WireLimits.maxCounter else {
-                throw ModelError.invalidValue(field: "context", reason: .range(0...Int64(WireLimits.maxCounter)))
-            }
-            if counter > 0 { entries[ReplicaID(replica)] = counter }
-        }
-        self.entries = entries
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(Dictionary(uniqueKeysWithValues: entries.map { (String($0.key.rawValue), $0.value) }))
     }
 }

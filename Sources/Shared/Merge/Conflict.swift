@@ -2,7 +2,7 @@
 ///
 /// Nothing is lost under a conflict: every sibling stays with its author and time, everyone sees
 /// the same visible value, and the next write whose context covers all siblings resolves it.
-public struct Conflict: Hashable, Sendable, Codable {
+public struct Conflict: Hashable, Sendable {
     public let record: RecordKey
     public let field: String
     /// Every concurrent value, sorted by dot.

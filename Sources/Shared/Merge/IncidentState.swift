@@ -4,7 +4,7 @@
 /// machine does not allow in the status it meets (two levels acting on the same incident offline,
 /// say) stays in the history marked as not applied, with the status it met, so nothing a worker
 /// did disappears.
-public struct IncidentState: Hashable, Sendable, Codable {
+public struct IncidentState: Hashable, Sendable {
     public private(set) var status: IncidentStatus = .reported
     /// The registry number (挂号), once the server has registered the incident.
     public private(set) var registryNumber: String?
@@ -27,7 +27,7 @@ public struct IncidentState: Hashable, Sendable, Codable {
     public private(set) var history: [Step] = []
 
     /// One folded step: the event, the status it met, and whether the machine accepted it.
-    public struct Step: Hashable, Sendable, Codable {
+    public struct Step: Hashable, Sendable {
         public let entry: EventEntry
         public let from: IncidentStatus
         /// The status after the step; equal to `from` when the step was rejected.

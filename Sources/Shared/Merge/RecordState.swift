@@ -6,7 +6,7 @@
 /// sets. Incident events are a grow-only set. ``apply(_:)`` is deterministic, and because every
 /// replica applies a record's operations in causal order and skips duplicates, any delivery order
 /// and any number of retries give the same state.
-public struct RecordState: Hashable, Sendable, Codable {
+public struct RecordState: Hashable, Sendable {
     public let type: RecordType
     public let id: String
     /// Every operation applied to this record; the context of the next local write.
@@ -162,7 +162,7 @@ public struct RecordState: Hashable, Sendable, Codable {
 }
 
 /// One live value of a register field, with who wrote it (the dot's replica) and when (the HLC).
-public struct RegisterValue: Hashable, Sendable, Codable {
+public struct RegisterValue: Hashable, Sendable {
     public let dot: Dot
     public let hlc: HLCTimestamp
     public let value: FieldValue
@@ -174,7 +174,7 @@ public struct RegisterValue: Hashable, Sendable, Codable {
 }
 
 /// One live element of an add-wins set, tagged with the dot of the add that put it there.
-public struct SetEntry: Hashable, Sendable, Codable, Comparable {
+public struct SetEntry: Hashable, Sendable, Comparable {
     public let element: String
     public let dot: Dot
 
@@ -182,7 +182,7 @@ public struct SetEntry: Hashable, Sendable, Codable, Comparable {
 }
 
 /// One step in an incident's history as stored: the event and the operation's dot and HLC.
-public struct EventEntry: Hashable, Sendable, Codable, Comparable {
+public struct EventEntry: Hashable, Sendable, Comparable {
     public let dot: Dot
     public let hlc: HLCTimestamp
     public let event: IncidentEvent

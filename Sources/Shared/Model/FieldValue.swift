@@ -2,6 +2,12 @@
 ///
 /// Dates travel as `YYYY-MM-DD` text and enumerations as their protocol names, so four JSON
 /// scalars cover every field and the canonical form stays simple.
+///
+/// On the wire and in the stores a value goes through its canonical codec alone
+/// (`FieldValue+CanonicalCodable.swift`). It stays `Codable` too because the command-line tools show field values inside views that
+/// Foundation encodes for `--json` (`household show`, `conflicts`, `sync-server conflicts list`),
+/// and scripts and tests read those views back; a scalar has one JSON form either way, which
+/// the tests check.
 public enum FieldValue: Hashable, Sendable, Codable, CustomStringConvertible {
     case string(String)
     case integer(Int64)

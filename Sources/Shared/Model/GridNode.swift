@@ -5,7 +5,7 @@
 /// or urban grid at level 4 where households live. Every household belongs to exactly one level-4
 /// grid (全覆盖、无重叠). Departments hang off the county at level 1 but hold no households; work is
 /// dispatched to them.
-public struct GridNode: Hashable, Sendable, Codable {
+public struct GridNode: Hashable, Sendable {
     public let id: String
     public let parentID: String?
     public let level: GridLevel
@@ -15,14 +15,14 @@ public struct GridNode: Hashable, Sendable, Codable {
     public var linesOfWork: Set<LineOfWork>
 
     /// Whether a node is urban (城区街道), rural (乡镇) or a county department.
-    public enum Kind: String, Sendable, Codable, CaseIterable {
+    public enum Kind: String, Sendable, CaseIterable {
         case urban
         case rural
         case department
     }
 
     /// The lines of work merged into one grid (多网合一).
-    public enum LineOfWork: String, Sendable, Codable, CaseIterable {
+    public enum LineOfWork: String, Sendable, CaseIterable {
         /// 党建
         case partyBuilding
         /// 综治 (comprehensive governance)
@@ -31,11 +31,6 @@ public struct GridNode: Hashable, Sendable, Codable {
         case safety
         /// 防疫 (epidemic prevention)
         case epidemicPrevention
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, level, name, kind, linesOfWork
-        case parentID = "parentId"
     }
 
     public init(
@@ -54,27 +49,6 @@ public struct GridNode: Hashable, Sendable, Codable {
         self.linesOfWork = linesOfWork
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(String.self, forKey: .id)
-        parentID = try container.decodeIfPresent(String.self, forKey: .parentID)
-        level = try container.decode(GridLevel.self, forKey: .level)
-        name = try container.decode(String.self, forKey: .name)
-        kind = try container.decode(Kind.self, forKey: .kind)
-        linesOfWork = try container.decode(Set<LineOfWork>.self, forKey: .linesOfWork)
-    }
-
-    /// Encodes the lines of work sorted, so a node has one canonical form.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encodeIfPresent(parentID, forKey: .parentID)
-        try container.encode(level, forKey: .level)
-        try container.encode(name, forKey: .name)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(linesOfWork.map(\.rawValue).sorted(), forKey: .linesOfWork)
-    }
-
     /// Grid codes are letters, digits, `-` and `_`, 1–64 characters: safe in URLs, files and logs.
     public static func isValidID(_ text: String) -> Bool {
         (1...64).contains(text.count)
@@ -91,7 +65,7 @@ public struct GridNode: Hashable, Sendable, Codable {
 }
 
 /// The level of a node: 0 is the county, 1–4 the grid levels (一级 to 四级网格).
-public enum GridLevel: Int, Sendable, Codable, Comparable, CaseIterable {
+public enum GridLevel: Int, Sendable, Comparable, CaseIterable {
     /// 县: the county office and its departments' parent.
     case county = 0
     /// 一级网格: township or urban sub-district (乡镇/街道).

@@ -1,4 +1,7 @@
 /// What a step in an incident's life does, by its protocol name.
+///
+/// Codable for the command-line views that print it in `--json`; on the wire it is its raw value,
+/// written by ``IncidentEvent/write(to:)``.
 public enum IncidentAction: String, Sendable, Codable, CaseIterable {
     /// 受理/挂号: the server registers the incident and gives it a registry number.
     case register

@@ -2,7 +2,7 @@
 ///
 /// Events are only ever added. Who acted and when come from the operation that carries the event
 /// (its dot and HLC); the event holds the rest.
-public struct IncidentEvent: Hashable, Sendable, Codable {
+public struct IncidentEvent: Hashable, Sendable {
     public var action: IncidentAction
     /// The grid node (or department) the actor acted for; its level is the level of the step.
     public var node: String?
@@ -36,7 +36,8 @@ public struct IncidentEvent: Hashable, Sendable, Codable {
         self.days = days
     }
 
-    /// 满意度
+    /// 满意度. Codable for the command-line views that print it (`incident show --json`); on the
+    /// wire it is its raw value, written by ``IncidentEvent/write(to:)``.
     public enum Satisfaction: String, Sendable, Codable, CaseIterable {
         /// 满意
         case satisfied
@@ -44,30 +45,6 @@ public struct IncidentEvent: Hashable, Sendable, Codable {
         case basicallySatisfied
         /// 不满意
         case dissatisfied
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case action, node, target, note, satisfaction, registryNumber, days
-    }
-
-    /// Decodes strictly, like ``SyncOperation``: an unknown action or key is refused, never half-understood.
-    public init(from decoder: any Decoder) throws {
-        let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
-        if let extra = keys.sorted().first(where: { CodingKeys(rawValue: $0) == nil }) {
-            throw ModelError.unknownKey(extra, owner: ("An incident event", "事件步骤"))
-        }
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let actionName = try container.decode(String.self, forKey: .action)
-        guard let action = IncidentAction(rawValue: actionName) else {
-            throw ModelError.unknownName(actionName, field: "action", what: ("incident action", "事件操作"))
-        }
-        self.action = action
-        node = try container.decodeIfPresent(String.self, forKey: .node)
-        target = try container.decodeIfPresent(String.self, forKey: .target)
-        note = try container.decodeIfPresent(String.self, forKey: .note)
-        satisfaction = try container.decodeIfPresent(Satisfaction.self, forKey: .satisfaction)
-        registryNumber = try container.decodeIfPresent(String.self, forKey: .registryNumber)
-        days = try container.decodeIfPresent(Int.self, forKey: .days)
     }
 
     /// Refuses events that lack what their action needs, before anything is written.

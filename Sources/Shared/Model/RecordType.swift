@@ -2,6 +2,9 @@
 ///
 /// Grid nodes are not among them: the county office owns the grid tree and the server sends it
 /// down with every snapshot.
+///
+/// Codable besides its canonical codec, for the command-line views that print it in `--json`;
+/// both are its raw value.
 public enum RecordType: String, Sendable, Codable, CaseIterable, Comparable {
     /// 户: a household and its dwelling.
     case household

@@ -71,7 +71,7 @@ public struct SyncOperation: Hashable, Sendable {
 }
 
 /// Names one record: its type and its id.
-public struct RecordKey: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct RecordKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let type: RecordType
     public let id: String
 

@@ -3,7 +3,7 @@
 /// An operator enrolls an agent on the server (`sync-server agents enroll --grid ID`), which prints
 /// its bearer token once; the agent presents the token here, learns its replica id and grid, and
 /// keeps the token as its credential for every later request.
-public struct EnrollResponse: Hashable, Sendable, Codable {
+public struct EnrollResponse: Hashable, Sendable {
     public var protocolVersion: Int
     /// The agent's compact replica id; its operations' dots carry it.
     public var replica: ReplicaID

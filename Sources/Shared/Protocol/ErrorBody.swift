@@ -1,7 +1,7 @@
 /// The body of every error response: a stable code and one sentence in each language.
 ///
 /// Clients act on ``code``; ``message`` and ``messageZh`` are for the person reading the screen.
-public struct ErrorBody: Hashable, Sendable, Codable {
+public struct ErrorBody: Hashable, Sendable {
     public var code: ErrorCode
     public var message: String
     public var messageZh: String

@@ -4,7 +4,7 @@
 /// After an operation was set aside, the agent rebuilds the records it touched from the server's
 /// state and its own later edits (`keys`); after its digest differed from the server's, it
 /// fetches again the grids whose digests differ (`grid`, then `after` for the next page).
-public struct RecordsRequest: Hashable, Sendable, Codable {
+public struct RecordsRequest: Hashable, Sendable {
     /// The most records one request may ask for, and one page of a grid holds.
     public static let maxKeys = 1_000
 
@@ -25,7 +25,7 @@ public struct RecordsRequest: Hashable, Sendable, Codable {
 }
 
 /// The server's answer: the states of the asked records that exist in the agent's scope.
-public struct RecordsResponse: Hashable, Sendable, Codable {
+public struct RecordsResponse: Hashable, Sendable {
     public var records: [RecordState]
     /// For a `grid` request: where the next page starts; nil on the last page.
     public var nextAfter: String?
@@ -33,42 +33,5 @@ public struct RecordsResponse: Hashable, Sendable, Codable {
     public init(records: [RecordState], nextAfter: String? = nil) {
         self.records = records
         self.nextAfter = nextAfter
-    }
-}
-
-extension RecordsRequest: CanonicalJSONReadable {
-    static func read(from reader: inout CanonicalReader) throws -> RecordsRequest {
-        var keys: [String]?
-        var grid: String?
-        var after: String?
-        try reader.object { reader, key in
-            switch key {
-            case "keys": keys = try reader.array(limit: maxKeys) { try $0.string() }
-            case "grid": grid = try reader.string()
-            case "after": after = try reader.string()
-            default: try reader.skipValue()
-            }
-        }
-        if let grid, keys?.isEmpty ?? true { return RecordsRequest(grid: grid, after: after) }
-        guard let keys, grid == nil else { throw reader.missing("keys") }
-        var request = RecordsRequest(keys: keys)
-        request.after = after  // meaningless here, but refused when it is not a key
-        return request
-    }
-}
-
-extension RecordsResponse: CanonicalJSONReadable {
-    static func read(from reader: inout CanonicalReader) throws -> RecordsResponse {
-        var records: [RecordState]?
-        var nextAfter: String?
-        try reader.object { reader, key in
-            switch key {
-            case "records": records = try reader.array(RecordState.read)
-            case "nextAfter": nextAfter = try reader.optional { try $0.string() }
-            default: try reader.skipValue()
-            }
-        }
-        guard let records else { throw reader.missing("records") }
-        return RecordsResponse(records: records, nextAfter: nextAfter)
     }
 }

@@ -38,7 +38,7 @@ public struct ScopeDigest: Hashable, Sendable {
 }
 
 /// One grid's digest in `GET /v1/digest`.
-public struct GridDigest: Hashable, Sendable, Codable {
+public struct GridDigest: Hashable, Sendable {
     public var id: String
     public var digest: String
 
@@ -50,37 +50,9 @@ public struct GridDigest: Hashable, Sendable, Codable {
 
 /// `GET /v1/digest`: the digest of each grid of the agent's subtree that holds records, for an
 /// agent whose digest of the whole scope differed, to find which grids to fetch again.
-public struct DigestResponse: Hashable, Sendable, Codable {
+public struct DigestResponse: Hashable, Sendable {
     /// Sorted by id; grids without records are left out.
     public var grids: [GridDigest]
 
     public init(grids: [GridDigest]) { self.grids = grids }
-}
-
-extension DigestResponse: CanonicalJSONReadable {
-    static func read(from reader: inout CanonicalReader) throws -> DigestResponse {
-        var grids: [GridDigest]?
-        try reader.object { reader, key in
-            switch key {
-            case "grids":
-                grids = try reader.array(limit: WireLimits.maxGridDigests) { reader in
-                    var id: String?
-                    var digest: String?
-                    try reader.object { reader, key in
-                        switch key {
-                        case "id": id = try reader.string()
-                        case "digest": digest = try reader.string()
-                        default: try reader.skipValue()
-                        }
-                    }
-                    guard let id else { throw reader.missing("id") }
-                    guard let digest, let value = ScopeDigest(text: digest) else { throw reader.missing("digest") }
-                    return GridDigest(id: id, digest: value)
-                }
-            default: try reader.skipValue()
-            }
-        }
-        guard let grids else { throw reader.missing("grids") }
-        return DigestResponse(grids: grids)
-    }
 }

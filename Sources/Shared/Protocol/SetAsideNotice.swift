@@ -4,7 +4,7 @@
 /// another village, its grid was removed. Refusing the whole batch would stop every later edit
 /// behind it for ever, so the server keeps the operation for an operator (`sync-server set-aside`)
 /// and acknowledges it with this notice; the agent undoes it locally and shows the worker why.
-public struct SetAsideNotice: Hashable, Sendable, Codable {
+public struct SetAsideNotice: Hashable, Sendable {
     /// The operation set aside.
     public var dot: Dot
     /// Why, as a stable error code (`out_of_scope`, `not_permitted`, `invalid_value`, `set_aside`).

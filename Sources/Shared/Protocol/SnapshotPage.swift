@@ -5,7 +5,7 @@
 /// record-key order, so no request holds a whole scope in memory. A record may already include
 /// operations after the cursor; the agent receives those again in its next sync and skips them as
 /// duplicates, so the result is the same as a snapshot taken at one instant.
-public struct SnapshotPage: Hashable, Sendable, Codable {
+public struct SnapshotPage: Hashable, Sendable {
     /// Where incremental sync continues after the last page.
     public var cursor: UInt64
     /// The grid tree of the agent's scope (its node, the node's ancestors and its subtree); first page only.

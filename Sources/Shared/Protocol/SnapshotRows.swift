@@ -23,13 +23,13 @@ public struct SnapshotRows: Sendable {
         public let state: Data
 
         /// The row of a state held in memory (a local edit, a pulled operation), encoded canonically.
-        public init(_ record: RecordState) throws {
+        public init(_ record: RecordState) {
             type = record.type
             id = record.id
             gridId = record.visibleValue(of: "gridId")?.stringValue ?? ""
             conflicts = record.registers.values.count { $0.count > 1 }
             latestHLC = record.latestHLC
-            state = try CanonicalJSON.encode(record)
+            state = CanonicalJSON.encode(record)
         }
 
         init(type: RecordType, id: String, gridId: String, conflicts: Int, latestHLC: HLCTimestamp, state: Data) {
@@ -63,11 +63,11 @@ public struct SnapshotRows: Sendable {
             try reader.object { reader, key in
                 switch key {
                 case "cursor": cursor = try reader.counter("cursor")
-                case "grids": grids = try reader.array(limit: 1_000_000, GridNode.read)
+                case "grids": grids = try reader.array(limit: SnapshotPage.maxGrids, GridNode.init(from:))
                 case "records": rows = try reader.array(Self.row)
-                case "nextAfter": nextAfter = try reader.optional { try $0.string() }
+                case "nextAfter": nextAfter = try reader.optional(String.self)
                 case "recordCount": recordCount = try reader.optional { Int(try $0.counter("recordCount")) }
-                case "calendar": calendar = try reader.optional(WorkCalendar.read)
+                case "calendar": calendar = try reader.optional(WorkCalendar.self)
                 default: try reader.skipValue()
                 }
             }
@@ -90,11 +90,11 @@ public struct SnapshotRows: Sendable {
         let (_, bytes) = try reader.capturing { reader in
             try reader.object { reader, key in
                 switch key {
-                case "type": type = try RecordType.read(from: &reader)
+                case "type": type = try reader.read()
                 case "id": id = try reader.string()
                 // Read, not skipped: a clock out of its bounds must be refused here as the full
                 // reader refuses it, or the stored state would not read back later.
-                case "clock": _ = try VersionVector.read(from: &reader)
+                case "clock": _ = try reader.read(VersionVector.self)
                 case "registers":
                     try reader.object { reader, field in
                         let siblings = try reader.array { reader in
@@ -108,7 +108,7 @@ public struct SnapshotRows: Sendable {
                     _ = try reader.array { reader in
                         try reader.object { reader, key in
                             if key == "hlc" {
-                                latest = max(latest, try HLCTimestamp.read(from: &reader))
+                                latest = max(latest, try reader.read(HLCTimestamp.self))
                             } else {
                                 try reader.skipValue()
                             }
@@ -136,9 +136,9 @@ public struct SnapshotRows: Sendable {
         var value = FieldValue.null
         try reader.object { reader, key in
             switch key {
-            case "dot": dot = try Dot.read(from: &reader)
-            case "hlc": hlc = try HLCTimestamp.read(from: &reader)
-            case "value" where keepingValue: value = try FieldValue.read(from: &reader)
+            case "dot": dot = try reader.read()
+            case "hlc": hlc = try reader.read()
+            case "value" where keepingValue: value = try reader.read()
             default: try reader.skipValue()
             }
         }

@@ -5,7 +5,7 @@
 /// copy was taken in, older than the one a laptop that synced since last saw. An agent sends the
 /// last epoch it saw; the server answers `409 store_rolled_back` when that epoch is not in its
 /// own history, and the agent sends again what the store lost (protocol/README.md, "A restored server").
-public struct StoreEpoch: Hashable, Sendable, Codable {
+public struct StoreEpoch: Hashable, Sendable {
     /// 1 for a new store, one more after each backup.
     public var generation: UInt64
     /// Random, so a store restored and then backed up again never repeats an epoch it left.
@@ -28,7 +28,7 @@ public struct StoreEpoch: Hashable, Sendable, Codable {
 /// What a laptop recovered for a store restored from an older backup, reported once with the
 /// exchange after `store_rolled_back` so the operator can count what no laptop held
 /// (`sync-server recovery`). It changes no data: the operations themselves travel as usual.
-public struct StoreRecovery: Hashable, Sendable, Codable {
+public struct StoreRecovery: Hashable, Sendable {
     /// Acknowledged operations the laptop still kept and sent again.
     public var resent: UInt64
     /// Acknowledged operations the store lacks that the laptop no longer kept.

@@ -10,7 +10,7 @@ public enum ProtocolVersion {
 /// Sent as gzip JSON to `POST /v1/sync` with the agent's bearer token. The same batch may be sent
 /// any number of times (a dropped connection, a retry): operations already stored are acknowledged
 /// again, never applied twice.
-public struct SyncRequest: Hashable, Sendable, Codable {
+public struct SyncRequest: Hashable, Sendable {
     public var protocolVersion: Int
     /// Names the batch in logs and the audit trail; a retry sends the same id.
     public var batchId: String
@@ -41,7 +41,7 @@ public struct SyncRequest: Hashable, Sendable, Codable {
 }
 
 /// What the server answers: the acknowledgement, one page of what the agent has not seen, and the new cursor.
-public struct SyncResponse: Hashable, Sendable, Codable {
+public struct SyncResponse: Hashable, Sendable {
     /// Every operation of this agent with a counter up to this one is stored on the server; the
     /// agent may drop them from its outbox. Counters have no gaps, so one number acknowledges all.
     public var acknowledgedThrough: UInt64
@@ -63,10 +63,6 @@ public struct SyncResponse: Hashable, Sendable, Codable {
     /// Pulled operations this release cannot read (a kind, incident step or key of a newer
     /// release), exactly as they came; never on the wire as such, they are part of `operations`.
     public var unreadable: [Data] = []
-
-    enum CodingKeys: String, CodingKey {
-        case acknowledgedThrough, operations, cursor, hasMore, serverTime, setAside, store, digest
-    }
 
     public init(
         acknowledgedThrough: UInt64,

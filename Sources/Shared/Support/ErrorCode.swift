@@ -2,7 +2,7 @@
 ///
 /// Clients branch on these codes, never on message text, so a code is never renamed or reused;
 /// `protocol/README.md` lists what each means and what a client should do.
-public enum ErrorCode: String, Sendable, Codable, CaseIterable {
+public enum ErrorCode: String, Sendable, CaseIterable {
     /// The body is not valid gzip or JSON, or is cut short.
     case malformedBody = "malformed_body"
     /// An operation names a kind this server does not know.

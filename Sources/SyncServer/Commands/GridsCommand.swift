@@ -76,7 +76,7 @@ struct GridsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let grids = try await data.open().grids()
-            if json { return try Console.printJSON(grids) }
+            if json { return Console.printJSON(grids) }
             Console.printTable(
                 [
                     Console.localized("id", "编码"), Console.localized("level", "级别"), Console.localized("kind", "类型"),

@@ -36,8 +36,8 @@ indirect enum JSONTree {
     }
 
     /// The tree of a value as GridSync writes it.
-    init(_ value: some Encodable) throws {
-        var parser = Parser(bytes: Array(try CanonicalJSON.encode(value)))
+    init(_ value: some CanonicalEncodable) {
+        var parser = Parser(bytes: Array(CanonicalJSON.encode(value)))
         self = parser.value()
     }
 

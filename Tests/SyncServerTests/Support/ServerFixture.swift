@@ -164,16 +164,16 @@ struct TestAgent {
 
 /// Wire helpers: gzip JSON in, gzip JSON out.
 enum Wire {
-    static func gzipJSON(_ value: some Encodable) throws -> ByteBuffer {
-        ByteBuffer(bytes: Gzip.compress(try CanonicalJSON.encode(value)))
+    static func gzipJSON(_ value: some CanonicalEncodable) -> ByteBuffer {
+        ByteBuffer(bytes: Gzip.compress(CanonicalJSON.encode(value)))
     }
 
     /// The canonical JSON of `value` with each `target` text replaced, gzip-compressed: for bodies the Swift types cannot write.
     static func gzipJSON(
-        _ value: some Encodable,
+        _ value: some CanonicalEncodable,
         replacing replacements: KeyValuePairs<String, String>
-    ) throws -> ByteBuffer {
-        var json = String(decoding: try CanonicalJSON.encode(value), as: UTF8.self)
+    ) -> ByteBuffer {
+        var json = String(decoding: CanonicalJSON.encode(value), as: UTF8.self)
         for (target, replacement) in replacements {
             precondition(json.contains(target), "the JSON has no \(target) to replace")
             json = json.replacingOccurrences(of: target, with: replacement)
@@ -194,7 +194,7 @@ enum Wire {
         return response.headers[.contentEncoding] == "gzip" ? try Gzip.decompress(data, limit: 1 << 30) : data
     }
 
-    static func decode<Value: Decodable>(_ type: Value.Type, from response: TestResponse) throws -> Value {
+    static func decode<Value: CanonicalDecodable>(_ type: Value.Type, from response: TestResponse) throws -> Value {
         try CanonicalJSON.decode(type, from: body(of: response))
     }
 }

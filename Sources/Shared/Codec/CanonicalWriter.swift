@@ -1,19 +1,23 @@
-/// Writes GridSync's hot types straight to canonical JSON bytes, without `JSONEncoder`.
+package import Foundation
+
+/// Writes canonical JSON bytes: what every ``CanonicalEncodable`` writes itself with.
 ///
 /// The server encodes every stored operation and every touched record; through `JSONEncoder`
-/// that was most of the cost of a merge. The output is byte for byte what `JSONEncoder` with
-/// `.sortedKeys` and `.withoutEscapingSlashes` writes (the tests compare the two on random
-/// values), so stored bytes, vectors and signatures do not depend on which path wrote them.
-struct CanonicalWriter {
+/// that was most of the cost of a merge, so the bytes are written here directly. They are byte
+/// for byte what `JSONEncoder` with `.sortedKeys` and `.withoutEscapingSlashes` writes for the
+/// same JSON value (the tests compare the two on random values, and golden bytes pin the
+/// messages): that is the form stored bytes, vectors and agents of earlier releases rely on.
+public struct CanonicalWriter {
     private(set) var bytes: [UInt8] = []
 
-    init() { bytes.reserveCapacity(512) }
+    package init() { bytes.reserveCapacity(512) }
+
+    /// What has been written.
+    package var data: Data { Data(bytes) }
 
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
-
-    mutating func byte(_ character: UInt8) { bytes.append(character) }
 
     /// Decimal digits written in place: a `String` per number was a tenth of encoding a record.
     mutating func integer(_ value: some BinaryInteger) {
@@ -75,43 +79,66 @@ struct CanonicalWriter {
 
     private static let hex = Array("0123456789abcdef".utf8)
 
-    /// `"key":` — keys are written by callers in sorted order.
-    mutating func key(_ name: StaticString, first: Bool = false) {
-        if !first { bytes.append(UInt8(ascii: ",")) }
+    mutating func null() { raw("null") }
+
+    /// `[a,b]`, two whole numbers (dots and clock readings), as ``CanonicalReader/pair()`` reads them.
+    mutating func pair(_ first: some BinaryInteger, _ second: some BinaryInteger) {
+        bytes.append(UInt8(ascii: "["))
+        integer(first)
+        bytes.append(UInt8(ascii: ","))
+        integer(second)
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// JSON that is already canonical, as it is (``RawJSON``).
+    mutating func json(_ canonical: Data) { bytes.append(contentsOf: canonical) }
+
+    /// An object whose `body` writes its keys with ``field(_:_:)``, in sorted order (by code point).
+    mutating func object(_ body: (inout CanonicalWriter) -> Void) {
+        bytes.append(UInt8(ascii: "{"))
+        body(&self)
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// `"key":value` in the object being written, after a comma unless it is the first key (an
+    /// object's first key follows its `{`, which no value ends with).
+    mutating func field(_ key: StaticString, _ value: some CanonicalEncodable) {
+        if bytes.last != UInt8(ascii: "{") { bytes.append(UInt8(ascii: ",")) }
         bytes.append(UInt8(ascii: "\""))
-        raw(name)
+        raw(key)
         raw("\":")
+        value.write(to: &self)
+    }
+
+    /// The same for an optional value; a nil one leaves its key out, as `encodeIfPresent` did.
+    mutating func field(_ key: StaticString, ifPresent value: (some CanonicalEncodable)?) {
+        if let value { field(key, value) }
     }
 
     /// An object whose keys are only known at run time, sorted as `JSONEncoder` sorts them (by code point).
-    mutating func object<Value>(_ entries: [String: Value], _ write: (inout CanonicalWriter, Value) -> Void) {
-        object(pairs: entries.map { ($0.key, $0.value) }, write)
+    mutating func object(_ entries: [String: some CanonicalEncodable]) {
+        object(pairs: entries.map { ($0.key, $0.value) })
     }
 
     /// The same, from key–value pairs with distinct keys in any order.
-    mutating func object<Value>(pairs: [(String, Value)], _ write: (inout CanonicalWriter, Value) -> Void) {
+    mutating func object(pairs: [(String, some CanonicalEncodable)]) {
         bytes.append(UInt8(ascii: "{"))
         // UTF-8 bytes sort as their code points do.
         for (index, (key, value)) in pairs.sorted(by: { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }).enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             string(key)
             bytes.append(UInt8(ascii: ":"))
-            write(&self, value)
+            value.write(to: &self)
         }
         bytes.append(UInt8(ascii: "}"))
     }
 
-    mutating func array<Element>(_ elements: [Element], _ write: (inout CanonicalWriter, Element) -> Void) {
+    mutating func array(_ elements: [some CanonicalEncodable]) {
         bytes.append(UInt8(ascii: "["))
         for (index, element) in elements.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            write(&self, element)
+            element.write(to: &self)
         }
         bytes.append(UInt8(ascii: "]"))
     }
-}
-
-/// A type that writes its own canonical JSON (see ``CanonicalWriter``).
-protocol CanonicalJSONWritable {
-    func write(to writer: inout CanonicalWriter)
 }

@@ -1,13 +1,13 @@
 import Foundation
 
-/// Reads GridSync's wire types straight from JSON bytes, without `JSONDecoder`.
+/// Reads JSON bytes: what every ``CanonicalDecodable`` reads itself with.
 ///
 /// The server decodes every request and the agent every pulled page and snapshot; through
-/// `JSONDecoder` that was the largest single cost of an exchange. This reader accepts any valid
-/// JSON for these types (whitespace, any key order, escapes) and refuses exactly what the
-/// `Codable` conformances refuse: syntax errors as `DecodingError`, unknown kinds and keys as
-/// ``ModelError``. Tests compare the two paths on random values.
-struct CanonicalReader {
+/// `JSONDecoder` that was the largest single cost of an exchange, so the bytes are read here
+/// directly. Any valid JSON is accepted (whitespace, any key order, escapes); syntax errors are
+/// refused as `DecodingError`, as `JSONDecoder` refuses them, and every object, array, string
+/// and number is bounded by ``WireLimits``.
+public struct CanonicalReader {
     private let bytes: [UInt8]
     private var index = 0
     /// Objects and arrays open around the current position, bounded by ``WireLimits/maxDepth``.
@@ -363,9 +363,4 @@ struct CanonicalReader {
             .init(codingPath: [], debugDescription: "Not valid JSON at byte \(index): \(what).")
         )
     }
-}
-
-/// A type that reads itself with ``CanonicalReader``.
-protocol CanonicalJSONReadable {
-    static func read(from reader: inout CanonicalReader) throws -> Self
 }
