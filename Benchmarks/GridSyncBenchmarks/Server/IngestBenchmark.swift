@@ -22,17 +22,12 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "Append the result to this Markdown file.") var record: String?
 
     func run() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "gridsync-ingest-\(UUID().uuidString)"
-        )
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let database = try SQLiteStore.open(directory: folder.path)
-        let now = WallClock.nowMilliseconds()
-        let grids = DemoCounty.grids()
-        try database.addGrids(grids, actor: "bench", now: now)
+        let store = try DemoGridStore(for: "ingest")
+        defer { store.remove() }
+        let (folder, database, now) = (store.folder, store.database, store.now)
         let workload = try EveningWorkload(
             database: database,
-            groups: Array(grids.filter { $0.level == .group }.prefix(agents)),
+            groups: Array(store.groups.prefix(agents)),
             batches: batches,
             batchSize: batchSize,
             now: now
@@ -47,8 +42,8 @@ struct IngestBenchmark: AsyncParsableCommand {
 
         // The three run in turns, a slice of the batches each, so that a neighbour slowing the
         // machine for a while slows all three alike.
-        let rules = ExchangeRules()
         var mergeSeconds = 0.0
+        let rules = ExchangeRules()
         var statementsSeconds = 0.0
         var plainSeconds = 0.0
         let turns = max(1, rounds)

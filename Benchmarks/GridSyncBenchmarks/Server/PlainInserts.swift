@@ -25,16 +25,23 @@ struct PlainInserts {
         }
     }
 
-    /// Inserts the batches' rows in `transactions` transactions of equal size (one per batch when nil).
+    /// Inserts the batches' rows in exactly `transactions` transactions (one per batch when nil),
+    /// whole batches each and as equal as whole batches allow.
+    ///
+    /// The evening's baseline must commit as often as the server's group commit did: every commit
+    /// is an `fdatasync`, which on this machine costs more than the rows it carries, so rounding the
+    /// size of a transaction up (and committing fewer times) would flatter the baseline.
     func insert(_ batches: ArraySlice<EveningWorkload.Batch>, transactions: Int? = nil, now: UInt64) async throws {
-        let perTransaction = transactions.map { (batches.count + max($0, 1) - 1) / max($0, 1) } ?? 1
-        for start in stride(from: batches.startIndex, to: batches.endIndex, by: perTransaction) {
+        let count = min(max(transactions ?? batches.count, 1), batches.count)
+        for transaction in 0..<count {
+            let lower = batches.startIndex + batches.count * transaction / count
+            let upper = batches.startIndex + batches.count * (transaction + 1) / count
             try await pool.write { db in
                 let statement = try db.cachedStatement(
                     sql:
                         "INSERT INTO operation(replica, counter, g1, g2, g3, g4, body, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 )
-                for batch in batches[start..<min(batches.endIndex, start + perTransaction)] {
+                for batch in batches[lower..<upper] {
                     let scope = batch.scope.ancestors
                     for (operation, body) in zip(batch.operations, batch.bodies) {
                         try statement.execute(arguments: [
@@ -44,6 +51,14 @@ struct PlainInserts {
                     }
                 }
             }
+        }
+    }
+
+    /// The rows written so far and their bodies' bytes, to check they are the server's own.
+    func rows() async throws -> (count: Int, bytes: Int) {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0) FROM operation")
+            return (row?[0] ?? 0, row?[1] ?? 0)
         }
     }
 }
