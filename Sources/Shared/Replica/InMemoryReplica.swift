@@ -1,14 +1,19 @@
-/// A whole replica held in memory: its records, its own clock, and operations waiting for their causes.
+/// A whole replica held in memory: the in-memory side of ``ReplicaEngine``, with its records, its
+/// counter and clock, the operations it holds until their causes arrive, and its outbox.
 ///
-/// The server and the agent keep records in SQLite and call ``RecordState`` directly; this type is
-/// the reference replica that the convergence property tests and the merge benchmark drive.
+/// The laptops run the same engine over SQLite; this side is what the convergence property tests,
+/// the merge benchmark, `sync-server merge-demo` and the server tests' simulated agents drive, so
+/// what they prove and measure is the laptops' merge. Nothing in it can fail.
 public struct InMemoryReplica: Sendable {
     public let replica: ReplicaID
     public private(set) var records: [RecordKey: RecordState] = [:]
     /// Operations received before the operations they depend on, by record.
     public private(set) var waiting: [RecordKey: [SyncOperation]] = [:]
+    /// Operations authored here, oldest first; nothing acknowledges them in memory, so a replayed
+    /// snapshot replays them all (those the snapshot has skip as duplicates).
+    public private(set) var queued: [SyncOperation] = []
     public private(set) var counter: UInt64 = 0
-    public private(set) var clock: HybridLogicalClock
+    public var clock: HybridLogicalClock
 
     public init(replica: ReplicaID, maxDriftMilliseconds: UInt64 = HybridLogicalClock.defaultMaxDriftMilliseconds) {
         self.replica = replica
@@ -17,53 +22,71 @@ public struct InMemoryReplica: Sendable {
 
     /// Authors an operation on `record` at physical time `now`, applies it, and returns it for sending.
     public mutating func write(_ payload: SyncOperation.Payload, to record: RecordKey, now: UInt64) -> SyncOperation {
-        counter += 1
-        let operation = SyncOperation(
-            dot: Dot(replica: replica, counter: counter),
-            context: records[record]?.clock ?? VersionVector(),
-            hlc: clock.tick(now: now),
-            type: record.type,
-            id: record.id,
-            payload: payload
-        )
-        receive(operation)
-        return operation
+        ReplicaEngine.author([payload], on: record, now: now, in: &self)[0]
     }
 
     /// Merges an operation from anywhere, in any order, any number of times.
     ///
     /// An operation whose causes have not arrived waits and is applied as soon as they have.
-    public mutating func receive(_ operation: SyncOperation) {
-        clock.advance(past: operation.hlc)
-        let key = operation.record
-        // Taken out and put back so the record is mutated in place, not copied.
-        var state = records.removeValue(forKey: key) ?? RecordState(type: key.type, id: key.id)
-        defer { if !state.clock.isEmpty { records[key] = state } }
-        switch state.readiness(of: operation) {
-        case .duplicate:
-            return
-        case .waiting:
-            if !waiting[key, default: []].contains(operation) { waiting[key, default: []].append(operation) }
-            return
-        case .ready:
-            state.apply(operation)
-        }
-        guard !waiting.isEmpty, var pending = waiting.removeValue(forKey: key) else { return }
-        while let index = pending.firstIndex(where: { state.readiness(of: $0) != .waiting }) {
-            let next = pending.remove(at: index)
-            if state.readiness(of: next) == .ready { state.apply(next) }
-        }
-        if !pending.isEmpty { waiting[key] = pending }
+    ///
+    /// - Returns: how many operations were applied (this one and those it released).
+    @discardableResult
+    public mutating func receive(_ operation: SyncOperation) -> Int {
+        ReplicaEngine.receive(operation, in: &self)
     }
 
     /// Takes a record from a snapshot as it stands, with the clock moved past everything it holds.
     public mutating func install(_ record: RecordState) {
-        clock.advance(past: record.latestHLC)
-        records[record.key] = record
+        ReplicaEngine.install(record, in: &self)
+    }
+
+    /// A resync: the records become the snapshot's, and the outbox is replayed on top.
+    ///
+    /// - Returns: how many local operations were applied again.
+    @discardableResult
+    public mutating func installSnapshot(_ snapshot: [RecordState]) -> Int {
+        records = [:]
+        for record in snapshot { install(record) }
+        return ReplicaEngine.replayOutbox(in: &self)
     }
 
     /// Every record in key order, the form compared byte for byte across replicas.
     public var canonicalRecords: [RecordState] {
         records.keys.sorted().map { records[$0]! }
     }
+}
+
+extension InMemoryReplica: ReplicaStore {
+    public typealias Failure = Never
+
+    public mutating func nextCounter() -> UInt64 {
+        counter += 1
+        return counter
+    }
+
+    public mutating func takeRecord(_ key: RecordKey) -> RecordState? { records.removeValue(forKey: key) }
+
+    public mutating func putRecord(_ record: RecordState, changed: Bool) {
+        if !record.clock.isEmpty { records[record.key] = record }
+    }
+
+    public mutating func heldOperations(for key: RecordKey) -> [SyncOperation] { waiting[key] ?? [] }
+
+    public mutating func hold(_ operation: SyncOperation) {
+        if !waiting[operation.record, default: []].contains(operation) {
+            waiting[operation.record, default: []].append(operation)
+        }
+    }
+
+    public mutating func unhold(_ operation: SyncOperation) {
+        let key = operation.record
+        waiting[key]?.removeAll { $0 == operation }
+        if waiting[key]?.isEmpty == true { waiting[key] = nil }
+    }
+
+    public mutating func unholdAll() { waiting = [:] }
+
+    public mutating func queue(_ operation: SyncOperation) { queued.append(operation) }
+
+    public mutating func outbox() -> [SyncOperation] { queued }
 }
