@@ -128,6 +128,14 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
+        /// The random replica schedules that the convergence property tests play over the in-memory
+        /// replica and over the laptop's SQLite replica alike.
+        .target(
+            name: "ConvergenceSupport",
+            dependencies: ["Shared"],
+            path: "Tests/ConvergenceSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SyncServerTests",
             dependencies: [
@@ -149,6 +157,7 @@ let package = Package(
                 "GridSyncAgent",
                 "Shared",
                 "GridSyncTestSupport",
+                "ConvergenceSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -157,6 +166,7 @@ let package = Package(
             name: "SharedTests",
             dependencies: [
                 "Shared",
+                "ConvergenceSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings

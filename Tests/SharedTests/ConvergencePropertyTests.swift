@@ -1,11 +1,16 @@
+import ConvergenceSupport
 import Foundation
 import PropertyBased
 import Testing
 
 @testable import Shared
 
-/// The merge converges: any schedule of concurrent edits, out-of-order deliveries, duplicates and
-/// replays leaves every replica byte-identical, with every concurrent value kept in a conflict.
+/// The merge converges: any schedule of concurrent edits, out-of-order deliveries, duplicates,
+/// replays and resyncs (the outbox replayed on another replica's records) leaves every replica
+/// byte-identical, with every concurrent value kept in a conflict.
+///
+/// The replicas run the production ``ReplicaEngine`` over its in-memory store; the field agent's
+/// `SQLiteConvergencePropertyTests` plays the same schedules over SQLite replica files.
 ///
 /// A failing schedule is reported with its input and a `.fixedSeed(...)` trait that replays it.
 @Suite struct ConvergencePropertyTests {
@@ -19,7 +24,7 @@ import Testing
         }
     }
 
-    static func checkConverged(_ schedule: ConvergenceSchedule) throws {
+    static func checkConverged(_ schedule: ConvergenceSchedule<InMemoryReplica>) throws {
         let replicas = schedule.replicas
         for replica in replicas {
             #expect(replica.waiting.isEmpty, "replica \(replica.replica) still waits for causes")

@@ -11,54 +11,16 @@ extension AgentDatabase {
     ///   replica is then unchanged.
     @discardableResult
     package func author(_ payloads: [SyncOperation.Payload], on key: RecordKey, now: UInt64) throws -> [SyncOperation] {
-        try writer.write { db in
-            var replica = try Self.requireState(db)
-            var state = try Self.state(db, key)
-            var clock = HybridLogicalClock(last: replica.hlc)
-            // Each reading orders after everything the record holds, as the server checks.
-            clock.advance(past: state?.latestHLC ?? .zero)
-            // This laptop's own edits of the record that wait for another laptop's (after a restore
-            // from an older backup, see ``finishSnapshot(cursor:)``): a new one follows them, so its
-            // context covers them and what they saw, and it waits with them. Written from the
-            // record alone it would be concurrent with its author's earlier edit, and applied
-            // first it would make that edit look like a duplicate here.
-            var waiting = try Self.waitingOperations(for: key, db: db).filter { $0.dot.replica == replica.replica }
-            var operations: [SyncOperation] = []
-            for payload in payloads {
-                try Self.checkScope(of: payload, on: key, existing: state, replica: replica, db: db)
-                var next = state ?? RecordState(type: key.type, id: key.id)
-                var context = next.clock
-                for earlier in waiting {
-                    context.formUnion(earlier.context)
-                    context.add(earlier.dot)
-                }
-                let operation = SyncOperation(
-                    dot: Dot(replica: replica.replica, counter: replica.counter + 1),
-                    context: context,
-                    hlc: clock.tick(now: now),
-                    type: key.type,
-                    id: key.id,
-                    payload: payload
-                )
+        try transaction { store in
+            let replica = store.state
+            let db = store.db
+            // The engine builds each operation (ReplicaEngine.author): after a restore from an
+            // older backup, see ``finishSnapshot(cursor:)``, it follows this laptop's own edits of
+            // the record that wait for another laptop's, and waits with them.
+            return try ReplicaEngine.author(payloads, on: key, now: now, in: &store) { operation, existing in
+                try Self.checkScope(of: operation.payload, on: key, existing: existing, replica: replica, db: db)
                 try operation.validate()
-                if waiting.isEmpty {
-                    next.apply(operation)
-                    state = next
-                } else {
-                    try Self.keepWaiting(operation, db: db)
-                    waiting.append(operation)
-                }
-                try db.execute(
-                    sql: "INSERT INTO outbox (counter, operation) VALUES (?, ?)",
-                    arguments: [Int64(operation.dot.counter), CanonicalJSON.encode(operation)]
-                )
-                replica.counter = operation.dot.counter
-                operations.append(operation)
             }
-            if let state { try Self.store(db, state, generation: replica.generation) }
-            replica.hlc = clock.last
-            try replica.save(db)
-            return operations
         }
     }
 

@@ -26,28 +26,24 @@ extension AgentDatabase {
     /// the same operations (acknowledged again, never stored twice) and pulls the same page
     /// (skipped as duplicates where already applied).
     func commit(_ response: SyncResponse, now: UInt64) throws -> PageOutcome {
-        try writer.write { db in
-            var replica = try Self.requireState(db)
+        try transaction { store in
+            let db = store.db
             try Self.keep(response.setAside ?? [], at: now, db: db)
             let newlyAcknowledged = try Self.acknowledge(
                 through: response.acknowledgedThrough,
-                replica: &replica,
+                replica: &store.state,
                 now: now,
                 db: db
             )
-            if let store = response.store { replica.store = store }
-            replica.recovery = nil  // the exchange carried it
-            var clock = HybridLogicalClock(last: replica.hlc)
+            if let epoch = response.store { store.state.store = epoch }
+            store.state.recovery = nil  // the exchange carried it
             var applied = 0
             for unreadable in response.unreadable { try Self.keepUnreadable(unreadable, db: db) }
             for operation in response.operations {
-                clock.advance(past: operation.hlc)
-                applied += try Self.mergeOrKeep(operation, generation: replica.generation, db: db)
+                applied += try Self.mergeOrKeep(operation, in: &store)
             }
-            replica.hlc = clock.last
-            replica.cursor = response.cursor
-            replica.clockOffsetMilliseconds = Int64(bitPattern: now &- response.serverTime)
-            try replica.save(db)
+            store.state.cursor = response.cursor
+            store.state.clockOffsetMilliseconds = Int64(bitPattern: now &- response.serverTime)
             return PageOutcome(acknowledged: newlyAcknowledged, applied: applied)
         }
     }
@@ -109,13 +105,20 @@ extension AgentDatabase {
         return count
     }
 
-    /// Merges a pulled operation, or keeps it for after an upgrade when its record holds what this
-    /// release cannot read (a state written by a newer server); nothing else of the page stops.
-    static func mergeOrKeep(_ operation: SyncOperation, generation: Int64, db: Database) throws -> Int {
+    /// Merges a pulled operation by the causal rule (``ReplicaEngine/receive(_:movingClock:in:)``),
+    /// or keeps it for after an upgrade when its record holds what this release cannot read (a
+    /// state written by a newer server); nothing else of the page stops.
+    ///
+    /// - Returns: the number of operations applied (it may release operations that were waiting for it).
+    static func mergeOrKeep(
+        _ operation: SyncOperation,
+        movingClock: Bool = true,
+        in store: inout AgentReplicaStore
+    ) throws -> Int {
         do {
-            return try merge(operation, generation: generation, db: db)
+            return try ReplicaEngine.receive(operation, movingClock: movingClock, in: &store)
         } catch let error as ModelError where error.code == .unknownKind || error.code == .unknownField {
-            try keepUnreadable(CanonicalJSON.encode(operation), db: db)
+            try keepUnreadable(CanonicalJSON.encode(operation), db: store.db)
             return 0
         }
     }
@@ -125,55 +128,5 @@ extension AgentDatabase {
             sql: "INSERT INTO unreadable (operation, reason) VALUES (?, ?)",
             arguments: [bytes, "newer release"]
         )
-    }
-
-    /// Merges one pulled operation by the causal rule; returns the number of operations applied
-    /// (it may release operations that were waiting for it).
-    static func merge(_ operation: SyncOperation, generation: Int64, db: Database) throws -> Int {
-        let key = operation.record
-        var state = try Self.state(db, key) ?? RecordState(type: key.type, id: key.id)
-        switch state.readiness(of: operation) {
-        case .duplicate:
-            return 0
-        case .waiting:
-            try keepWaiting(operation, db: db)
-            return 0
-        case .ready:
-            state.apply(operation)
-        }
-        var applied = 1
-        var pending = try waitingOperations(for: key, db: db)
-        while let index = pending.firstIndex(where: { state.readiness(of: $0) != .waiting }) {
-            let next = pending.remove(at: index)
-            if state.readiness(of: next) == .ready {
-                state.apply(next)
-                applied += 1
-            }
-            try db.execute(
-                sql: "DELETE FROM waiting WHERE type = ? AND id = ? AND replica = ? AND counter = ?",
-                arguments: [key.type.rawValue, key.id, Int64(next.dot.replica.rawValue), Int64(next.dot.counter)]
-            )
-        }
-        try store(db, state, generation: generation)
-        return applied
-    }
-
-    /// Keeps an operation whose record has not seen its context yet, until ``merge(_:generation:db:)``
-    /// applies what it waits for.
-    static func keepWaiting(_ operation: SyncOperation, db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO waiting (type, id, replica, counter, operation) VALUES (?, ?, ?, ?, ?)",
-            arguments: [
-                operation.type.rawValue, operation.id, Int64(operation.dot.replica.rawValue),
-                Int64(operation.dot.counter), CanonicalJSON.encode(operation),
-            ]
-        )
-    }
-
-    static func waitingOperations(for key: RecordKey, db: Database) throws -> [SyncOperation] {
-        try Data.fetchAll(
-            db.cachedStatement(sql: "SELECT operation FROM waiting WHERE type = ? AND id = ?"),
-            arguments: [key.type.rawValue, key.id]
-        ).map { try CanonicalJSON.decode(SyncOperation.self, from: $0) }
     }
 }

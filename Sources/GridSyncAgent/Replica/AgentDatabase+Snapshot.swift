@@ -28,47 +28,24 @@ extension AgentDatabase {
 
     /// Stores one page of records as the scope's state, in one transaction.
     func storeSnapshotPage(_ rows: [SnapshotRows.Row]) throws {
-        try writer.write { db in
-            var replica = try Self.requireState(db)
-            var clock = HybridLogicalClock(last: replica.hlc)
-            for row in rows {
-                clock.advance(past: row.latestHLC)
-                try Self.store(db, row, generation: replica.generation)
-            }
-            replica.hlc = clock.last
-            try replica.save(db)
+        try transaction { store in
+            for row in rows { try store.install(row) }
         }
     }
 
-    /// Ends a snapshot: drops what it did not write, replays the outbox on top, and continues
-    /// incremental sync from the snapshot's cursor.
+    /// Ends a snapshot: drops what it did not write, replays the outbox on top
+    /// (``ReplicaEngine/replayOutbox(in:)``), and continues incremental sync from the snapshot's cursor.
     ///
     /// - Returns: how many local operations were replayed (those the server already had are in
     ///   the snapshot and skip as duplicates).
     @discardableResult
     func finishSnapshot(cursor: UInt64) throws -> Int {
-        try writer.write { db in
-            var replica = try Self.requireState(db)
-            try db.execute(sql: "DELETE FROM record WHERE generation < ?", arguments: [replica.generation])
-            try db.execute(sql: "DELETE FROM waiting")
-            try Self.renumberOutbox(db, &replica)
-            var replayed = 0
-            let outbox = try Data.fetchAll(db, sql: "SELECT operation FROM outbox ORDER BY counter")
-            for data in outbox {
-                let operation = try CanonicalJSON.decode(SyncOperation.self, from: data)
-                // A record a newer server release wrote, which this one cannot read: the operation
-                // stays in the outbox and goes up; the laptop shows it after an upgrade.
-                guard case .success = Result(catching: { try Self.state(db, operation.record) }) else { continue }
-                // Merged like a pulled operation: one whose causes the snapshot lacks waits for
-                // them. That happens after a restore from an older backup, for an edit on another
-                // laptop's change the store lost: that laptop sends it again, this replica pulls
-                // it and applies the edit then. Skipped instead, the edit would be missing here
-                // for good once acknowledged, as the server never sends a laptop its own operations.
-                replayed += try Self.merge(operation, generation: replica.generation, db: db)
-            }
-            replica.cursor = cursor
-            replica.snapshotNeeded = false
-            try replica.save(db)
+        try transaction { store in
+            try store.db.execute(sql: "DELETE FROM record WHERE generation < ?", arguments: [store.state.generation])
+            try Self.renumberOutbox(store.db, &store.state)
+            let replayed = try ReplicaEngine.replayOutbox(in: &store)
+            store.state.cursor = cursor
+            store.state.snapshotNeeded = false
             return replayed
         }
     }

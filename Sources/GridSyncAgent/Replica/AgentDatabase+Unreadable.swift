@@ -16,15 +16,14 @@ extension AgentDatabase {
     /// - Returns: how many were merged.
     @discardableResult
     func readKeptOperations() throws -> Int {
-        try writer.write { db in
-            let replica = try Self.requireState(db)
+        try transaction { store in
             var merged = 0
-            for row in try Row.fetchAll(db, sql: "SELECT id, operation FROM unreadable ORDER BY id") {
+            for row in try Row.fetchAll(store.db, sql: "SELECT id, operation FROM unreadable ORDER BY id") {
                 guard let operation = try? CanonicalJSON.decode(SyncOperation.self, from: row["operation"]) else {
                     continue
                 }
-                let applied = try Self.mergeOrKeep(operation, generation: replica.generation, db: db)
-                try db.execute(sql: "DELETE FROM unreadable WHERE id = ?", arguments: [row["id"] as Int64])
+                let applied = try Self.mergeOrKeep(operation, movingClock: false, in: &store)
+                try store.db.execute(sql: "DELETE FROM unreadable WHERE id = ?", arguments: [row["id"] as Int64])
                 merged += applied > 0 ? 1 : 0
             }
             return merged

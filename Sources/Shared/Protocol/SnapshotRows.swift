@@ -6,38 +6,38 @@ public import Foundation
 /// A resync stores thousands of records it will mostly never touch again. Decoding each into a
 /// ``RecordState`` and encoding it back cost three times the SQLite insert itself, so the agent
 /// stores the server's bytes (already canonical: the server splices its stored canonical states)
-/// and reads only the record's type and id, its visible grid, its conflicted fields and its newest
-/// clock reading. The whole page is still parsed, so malformed JSON is refused as before.
+/// and reads only the record's type and id and, streamed into ``RecordListing`` as a decoded state
+/// would be, its visible grid, its conflicted fields and its newest clock reading. The whole page
+/// is still parsed, so malformed JSON is refused as before.
 public struct SnapshotRows: Sendable {
     /// One record of the page.
     public struct Row: Sendable, Equatable {
         public let type: RecordType
         public let id: String
-        /// The visible value of `gridId`, or "" when the record has none.
-        public let gridId: String
-        /// How many register fields hold concurrent values.
-        public let conflicts: Int
-        /// The newest HLC reading among the record's values and events (``RecordState/latestHLC``).
-        public let latestHLC: HLCTimestamp
+        /// What the replica keeps beside the state for listing it.
+        public let listing: RecordListing
         /// The record's state as canonical JSON, as ``CanonicalJSON/encode(_:)`` would write it.
         public let state: Data
+
+        /// The visible value of `gridId`, or "" when the record has none.
+        public var gridId: String { listing.gridId }
+        /// How many register fields hold concurrent values.
+        public var conflicts: Int { listing.conflicts }
+        /// The newest HLC reading among the record's values and events (``RecordState/latestHLC``).
+        public var latestHLC: HLCTimestamp { listing.latestHLC }
 
         /// The row of a state held in memory (a local edit, a pulled operation), encoded canonically.
         public init(_ record: RecordState) {
             type = record.type
             id = record.id
-            gridId = record.visibleValue(of: "gridId")?.stringValue ?? ""
-            conflicts = record.registers.values.count { $0.count > 1 }
-            latestHLC = record.latestHLC
+            listing = RecordListing(record)
             state = CanonicalJSON.encode(record)
         }
 
-        init(type: RecordType, id: String, gridId: String, conflicts: Int, latestHLC: HLCTimestamp, state: Data) {
+        init(type: RecordType, id: String, listing: RecordListing, state: Data) {
             self.type = type
             self.id = id
-            self.gridId = gridId
-            self.conflicts = conflicts
-            self.latestHLC = latestHLC
+            self.listing = listing
             self.state = state
         }
     }
@@ -84,9 +84,7 @@ public struct SnapshotRows: Sendable {
     private static func row(from reader: inout CanonicalReader) throws -> Row {
         var type: RecordType?
         var id: String?
-        var grid: RegisterValue?
-        var conflicts = 0
-        var latest = HLCTimestamp.zero
+        var listing = RecordListing()
         let (_, bytes) = try reader.capturing { reader in
             try reader.object { reader, key in
                 switch key {
@@ -98,17 +96,15 @@ public struct SnapshotRows: Sendable {
                 case "registers":
                     try reader.object { reader, field in
                         let siblings = try reader.array { reader in
-                            try Self.sibling(from: &reader, keepingValue: field == "gridId")
+                            try Self.sibling(from: &reader, keepingValue: field == RecordListing.gridField)
                         }
-                        if siblings.count > 1 { conflicts += 1 }
-                        for sibling in siblings { latest = max(latest, sibling.hlc) }
-                        if field == "gridId" { grid = siblings.max(by: RegisterValue.visibleOrder) }
+                        listing.take(register: field, siblings: siblings)
                     }
                 case "events":
                     _ = try reader.array { reader in
                         try reader.object { reader, key in
                             if key == "hlc" {
-                                latest = max(latest, try reader.read(HLCTimestamp.self))
+                                listing.take(eventAt: try reader.read(HLCTimestamp.self))
                             } else {
                                 try reader.skipValue()
                             }
@@ -119,14 +115,7 @@ public struct SnapshotRows: Sendable {
             }
         }
         guard let type, let id else { throw reader.missing("id") }
-        return Row(
-            type: type,
-            id: id,
-            gridId: grid?.value.stringValue ?? "",
-            conflicts: conflicts,
-            latestHLC: latest,
-            state: bytes
-        )
+        return Row(type: type, id: id, listing: listing, state: bytes)
     }
 
     /// A register sibling's dot and clock; its value only where it is wanted (`null` stands in otherwise).

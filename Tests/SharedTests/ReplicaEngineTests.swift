@@ -1,0 +1,108 @@
+import Testing
+
+@testable import Shared
+
+/// The replica engine's contract with a store, as the server's merge of a batch would use it: a
+/// store that holds nothing back and judges each operation before it applies.
+@Suite struct ReplicaEngineTests {
+    static let household = RecordKey(type: .household, id: "00000000-0000-7000-8000-000000000001")
+    static let now: UInt64 = 1_764_374_400_000
+
+    struct Refused: Error, Equatable {
+        let dot: Dot
+    }
+
+    /// A server-like store over an in-memory replica: `hold` refuses (missing dependency), and
+    /// `admit` refuses operations from replica 3.
+    struct JudgingStore: ReplicaStore {
+        typealias Failure = Refused
+        var base = InMemoryReplica(replica: .server)
+        var replica: ReplicaID { base.replica }
+        var clock: HybridLogicalClock {
+            get { base.clock }
+            set { base.clock = newValue }
+        }
+        mutating func nextCounter() -> UInt64 { base.nextCounter() }
+        mutating func takeRecord(_ key: RecordKey) -> RecordState? { base.takeRecord(key) }
+        mutating func putRecord(_ record: RecordState, changed: Bool) { base.putRecord(record, changed: changed) }
+        func heldOperations(for key: RecordKey) -> [SyncOperation] { [] }
+        func hold(_ operation: SyncOperation) throws(Refused) { throw Refused(dot: operation.dot) }
+        func unhold(_ operation: SyncOperation) {}
+        func unholdAll() {}
+        mutating func queue(_ operation: SyncOperation) { base.queue(operation) }
+        mutating func outbox() -> [SyncOperation] { base.outbox() }
+        func admit(_ operation: SyncOperation, to record: RecordState) throws(Refused) {
+            if operation.dot.replica == ReplicaID(3) { throw Refused(dot: operation.dot) }
+        }
+    }
+
+    @Test func aRefusedOperationLeavesTheRecordAndTheClockAsTheyWere() throws {
+        var agent = InMemoryReplica(replica: ReplicaID(3))
+        var other = InMemoryReplica(replica: ReplicaID(4))
+        let create = other.write(
+            .create(["gridId": .string("g1"), "address": .string("a")]),
+            to: Self.household,
+            now: Self.now
+        )
+        agent.receive(create)
+        let edit = agent.write(.set(["address": .string("b")]), to: Self.household, now: Self.now + 60_000)
+        var store = JudgingStore()
+        #expect(try ReplicaEngine.receive(create, in: &store) == 1)
+        let before = store.base.records
+        let clock = store.clock.last
+        #expect(throws: Refused(dot: edit.dot)) { try ReplicaEngine.receive(edit, in: &store) }
+        #expect(store.base.records == before, "the record is given back unchanged")
+        #expect(store.clock.last == clock, "a refused operation was never taken")
+    }
+
+    @Test func anOperationWhoseCausesAreMissingIsRefusedByAStoreThatHoldsNothing() throws {
+        var other = InMemoryReplica(replica: ReplicaID(4))
+        let create = other.write(.create(["gridId": .string("g1")]), to: Self.household, now: Self.now)
+        let edit = other.write(.set(["address": .string("b")]), to: Self.household, now: Self.now + 1)
+        var store = JudgingStore()
+        #expect(throws: Refused(dot: edit.dot)) { try ReplicaEngine.receive(edit, in: &store) }
+        #expect(store.base.records.isEmpty)
+        #expect(try ReplicaEngine.receive(create, in: &store) == 1)
+        #expect(try ReplicaEngine.receive(create, in: &store) == 0, "a duplicate applies nothing")
+    }
+
+    @Test func aServerWriteFollowsEverythingTheRecordHolds() throws {
+        var other = InMemoryReplica(replica: ReplicaID(4))
+        // A laptop whose clock runs a minute ahead of the server's.
+        let create = other.write(.create(["gridId": .string("g1")]), to: Self.household, now: Self.now + 60_000)
+        var store = JudgingStore()
+        try ReplicaEngine.receive(create, in: &store)
+        store.clock = HybridLogicalClock()
+        let written = try ReplicaEngine.author(
+            [.set(["note": .string("n")])],
+            on: Self.household,
+            now: Self.now,
+            in: &store
+        )
+        #expect(written.map(\.dot) == [Dot(replica: .server, counter: 1)])
+        var seen = VersionVector()
+        seen.add(create.dot)
+        #expect(written[0].context == seen)
+        #expect(written[0].hlc > create.hlc)
+        #expect(store.base.queued == written, "queued, as the server appends it to its log")
+        #expect(store.base.records[Self.household]?.visibleValue(of: "note") == .string("n"))
+    }
+
+    /// After a snapshot that lacks what a local edit built on, the edit waits, and so does every
+    /// later edit of the record, which follows it; both apply once the cause arrives.
+    @Test func localEditsFollowTheirOwnHeldEditsAndWaitWithThem() throws {
+        var other = InMemoryReplica(replica: ReplicaID(4))
+        let create = other.write(.create(["gridId": .string("g1")]), to: Self.household, now: Self.now)
+        var laptop = InMemoryReplica(replica: ReplicaID(5))
+        laptop.receive(create)
+        let first = laptop.write(.set(["address": .string("a")]), to: Self.household, now: Self.now + 1)
+        #expect(laptop.installSnapshot([]) == 0, "the snapshot lacks the household: the edit waits")
+        let second = laptop.write(.set(["address": .string("b")]), to: Self.household, now: Self.now + 2)
+        #expect(second.context.covers(first.dot))
+        #expect(laptop.records[Self.household] == nil)
+        #expect(laptop.waiting[Self.household]?.count == 2)
+        #expect(laptop.receive(create) == 3)
+        #expect(laptop.waiting.isEmpty)
+        #expect(laptop.records[Self.household]?.registers["address"]?.map(\.dot) == [second.dot])
+    }
+}
