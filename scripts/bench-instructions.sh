@@ -9,8 +9,8 @@
 #
 # Times on this shared two-core machine drift by tens of percent from run to run, and the virtual
 # machine exposes no hardware counters (`perf stat -e instructions` says "not supported"), so a
-# change's cost is compared in instructions counted by callgrind, which agree between two runs far
-# closer than 1 %. The script builds the release benchmarks when needed, runs
+# change's cost is compared in instructions counted by callgrind, which agree between runs within
+# half a percent (threads still wake in a different order from run to run). The script builds the release benchmarks when needed, runs
 # `gridsync-bench exchange-cost` (the server and its HTTP client in one process, exchanges one at a
 # time) with N exchanges and with none, both after the same preparation of M agents, and prints
 # (total − baseline) ÷ N. The count includes the client's side of each exchange (AsyncHTTPClient,
