@@ -62,8 +62,7 @@ extension SQLiteStore {
     package func agent(token: String) async throws -> EnrolledAgent? {
         try await writer.read { db in
             try Row.fetchOne(
-                db,
-                sql: "\(EnrolledAgent.selection) WHERE tokenHash = ? AND revokedAt IS NULL",
+                db.cachedStatement(sql: "\(EnrolledAgent.selection) WHERE tokenHash = ? AND revokedAt IS NULL"),
                 arguments: [AgentToken.hash(token)]
             )
             .map(EnrolledAgent.init(row:))
@@ -77,9 +76,11 @@ extension SQLiteStore {
     }
 
     static func agent(_ db: Database, replica: ReplicaID) throws -> EnrolledAgent? {
-        try Row.fetchOne(db, sql: "\(EnrolledAgent.selection) WHERE replica = ?", arguments: [replica.rawValue]).map(
-            EnrolledAgent.init(row:)
-        )
+        // Cached: every exchange reads its agent again inside its write transaction.
+        try Row.fetchOne(
+            db.cachedStatement(sql: "\(EnrolledAgent.selection) WHERE replica = ?"),
+            arguments: [replica.rawValue]
+        ).map(EnrolledAgent.init(row:))
     }
 
     /// Makes the agent's next exchange take a fresh snapshot first; recorded with who asked and why.
