@@ -36,6 +36,19 @@ import Testing
         }
     }
 
+    /// Found by the fuzzer: a replica that received its own next dot from another image of itself
+    /// (a copied laptop) and then edits the record must not trap; the record keeps what it had.
+    @Test func anEditWhoseDotTheRecordHoldsAlreadyLeavesTheRecordAsItWas() {
+        var copy = InMemoryReplica(replica: ReplicaID(1))
+        let fromTheCopy = copy.write(.set(["address": .string("新华村3组12号")]), to: Self.household, now: Self.now)
+        var laptop = InMemoryReplica(replica: ReplicaID(1))
+        laptop.receive(fromTheCopy)
+        let before = laptop.records[Self.household]
+        let edit = laptop.write(.set(["address": .string("新华村4组1号")]), to: Self.household, now: Self.now + 1)
+        #expect(edit.dot == fromTheCopy.dot)
+        #expect(laptop.records[Self.household] == before)
+    }
+
     @Test func aRefusedOperationLeavesTheRecordAndTheClockAsTheyWere() throws {
         var agent = InMemoryReplica(replica: ReplicaID(3))
         var other = InMemoryReplica(replica: ReplicaID(4))

@@ -53,8 +53,13 @@ public enum ReplicaEngine<Store: ReplicaStore> {
             try check?(operation, record)
             if ownHeld.isEmpty {
                 if record == nil { record = RecordState(type: key.type, id: key.id) }
-                record!.apply(operation)
-                changed = true
+                // A record that holds this dot already got it from another image of this laptop
+                // (a copy); the server refuses the operation as `replica_copied`, so the record is
+                // left as it is rather than applying the dot twice.
+                if record!.readiness(of: operation) == .ready {
+                    record!.apply(operation)
+                    changed = true
+                }
             } else {
                 try store.hold(operation)
                 ownHeld.append(operation)
