@@ -128,6 +128,42 @@ import Testing
         }
     }
 
+    /// Where a record stood for an edit's author is what its context saw, not the order moves
+    /// arrived in: a move the author saw that lost to a concurrent one the store had first (moves
+    /// sent again in another order after a restore from an older backup) still places the record
+    /// in the author's grid. Found by `ReplicaSchedulePropertyTests`.
+    @Test func anEditIsJudgedByTheMoveItsAuthorSawWhateverOrderTheMovesArrivedIn() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var area = try fixture.enroll(grid: "c-1-1-1")
+            var township = try fixture.enroll(grid: "c-1")
+            var group = try fixture.enroll(grid: "c-1-1-1-1")
+            let household = area.addHousehold(in: "c-1-1-1-2")
+            let created = area.outbox
+            try await client.sync(&area)
+            try await client.sync(&township)
+            // The area moves it into the group; the township, later and unaware, to another
+            // village, and it sends first: its move wins (the later reading) and is stored first.
+            fixture.clock.advance(by: 1_000)
+            let intoTheGroup = area.write(.set(["gridId": .string("c-1-1-1-1")]), to: household)
+            fixture.clock.advance(by: 1_000)
+            township.write(.set(["gridId": .string("c-1-2-1-1")]), to: household)
+            try await client.sync(&township)
+            try await client.sync(&area)
+            #expect(try fixture.storedRecord(household)?.visibleValue(of: "gridId") == .string("c-1-2-1-1"))
+
+            // The group saw the area's move and not the township's.
+            for operation in created + [intoTheGroup] { group.replica.receive(operation) }
+            fixture.clock.advance(by: 1_000)
+            group.write(.set(["phone": .string("13800000001")]), to: household)
+            let answer = try await client.sync(&group)
+            #expect(answer.acknowledgedThrough == 1)
+            #expect(answer.setAside == nil)
+            #expect(try fixture.storedRecord(household)?.visibleValue(of: "phone") == .string("13800000001"))
+        }
+    }
+
     /// A dot sent again must name what it named the first time, in the log or, once compaction
     /// dropped it, by its digest: the same operation is acknowledged again (a retry), another is
     /// a copied laptop's (`replica_copied`, nothing written).

@@ -45,11 +45,7 @@ package struct MergeBatch {
         /// Set when a write moved the record to another grid.
         var moved = false
         /// Where the record stood before each move in this batch, with the move's sequence number
-        /// and dot (``recordMove``): snapshots page by where records stood when they started, and an
-        /// edit is judged by where the record stood before the first move its author had not seen.
-        /// Every move counts for the second: after a restore from an older backup a laptop sends
-        /// again, in one batch, a move another laptop had pulled before the restore and one it had
-        /// not, and that laptop's edit made in between saw the record where the first move left it.
+        /// and dot (``recordMove``): snapshots page by where records stood when they started.
         var moves: [(seq: Int64, scope: GridScope, dot: Dot)] = []
         /// Nodes outside the record's subtree that an incident was sent to (``assign(_:to:)``).
         var assigned: [String] = []
@@ -178,8 +174,8 @@ package struct MergeBatch {
     /// seen: a household moved out of a group while its worker edited it offline is still the
     /// group's for that edit, which merges as concurrent with the move and reaches the new grid.
     ///
-    /// Where it stood for the author is where it stood before the first move the author's context
-    /// does not cover (``recordMove``).
+    /// Where it stood for the author is the `gridId` its context saw (``GridWrites``), not the
+    /// order moves arrived in, which a restore from an older backup changes.
     private func isInScope(_ entry: Entry, as operation: SyncOperation, sees agent: EnrolledAgent) throws -> Bool {
         if entry.scope.isVisible(to: agent) || entry.assigned.contains(agent.gridId) { return true }
         // An incident its author held when it acted, taken back since (the assignment ended).
@@ -188,23 +184,9 @@ package struct MergeBatch {
         {
             return true
         }
-        let moves = try Row.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT g1, g2, g3, g4, replica, counter FROM recordMove WHERE type = ? AND id = ? ORDER BY seq"
-            ),
-            arguments: [operation.type.rawValue, operation.id]
-        )
-        guard
-            let unseen = moves.first(where: { move in
-                !operation.context.covers(
-                    Dot(replica: ReplicaID(UInt32(move["replica"] as Int64)), counter: UInt64(move["counter"] as Int64))
-                )
-            })
+        guard let grid = try GridWrites.grid(of: operation.record, seenBy: operation.context, db),
+            let stood = try GridScope.fetch(db, gridId: grid)
         else { return false }
-        let stood = GridScope(
-            gridId: "",
-            ancestors: ["g1", "g2", "g3", "g4"].map { (unseen[$0] as String).nilIfEmpty }
-        )
         return stood.isVisible(to: agent)
     }
 
@@ -450,6 +432,7 @@ package struct MergeBatch {
     }
 
     private mutating func append(_ operation: SyncOperation, to entry: inout Entry) throws {
+        try GridWrites.record(operation, before: entry.state, db)
         entry.state.apply(operation)
         entry.dirty = true
         let scope = entry.scope.ancestors

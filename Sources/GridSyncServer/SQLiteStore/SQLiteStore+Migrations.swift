@@ -248,6 +248,26 @@ extension SQLiteStore {
             )
             try GridDigests.rebuild(db)
         }
+        migrator.registerMigration("2026-12-02 grid writes") { db in
+            // Every write of a moved record's gridId, with its context (GridWrites): scope is
+            // judged by where the record stood for an edit's author, whatever order moves arrived in.
+            try db.execute(
+                sql: """
+                    CREATE TABLE gridWrite (
+                        type TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        replica INTEGER NOT NULL,
+                        counter INTEGER NOT NULL,
+                        hlcMilliseconds INTEGER NOT NULL,
+                        hlcLogical INTEGER NOT NULL,
+                        context BLOB NOT NULL,
+                        gridId TEXT NOT NULL,
+                        PRIMARY KEY (type, id, replica, counter)
+                    ) WITHOUT ROWID;
+                    """
+            )
+            try GridWrites.backfill(db)
+        }
         return migrator
     }
 }

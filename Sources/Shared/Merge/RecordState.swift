@@ -99,13 +99,6 @@ public struct RecordState: Hashable, Sendable {
         registers[field]?.max(by: RegisterValue.visibleOrder)?.value
     }
 
-    /// The value the author of an operation with `context` saw: the visible one among the values
-    /// that context covers. Scope is judged by it, so an edit made before its author could know
-    /// of a move is concurrent with the move, not out of scope.
-    public func visibleValue(of field: String, seenBy context: VersionVector) -> FieldValue? {
-        registers[field]?.filter { context.covers($0.dot) }.max(by: RegisterValue.visibleOrder)?.value
-    }
-
     /// The elements of a set field, sorted.
     public func elements(of field: String) -> [String] {
         var seen = Set<String>()
