@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import RecordDigest
-import Shared
+package import Shared
 
 /// One write transaction's worth of merging: operations applied to records, appended to the
 /// operation log, and the touched records saved once at the end.
@@ -10,13 +10,23 @@ import Shared
 /// through here alike, so the invariants live in one place: every stored operation is in the
 /// log exactly once, in causal order per record, and every record row holds the merge of its log.
 /// A batch that throws is finished: its caller rolls its transaction or savepoint back and drops it.
+///
+/// The batch is the server's ``ReplicaStore``: ``ReplicaEngine`` builds the server's operations
+/// and decides when an agent's applies, as it does on the laptops. The server holds nothing back
+/// (an operation whose causes it lacks refuses the batch), its outbox is the log, and it judges
+/// each agent's operation on the record as stored before it applies (``admit(_:to:)``).
 package struct MergeBatch {
     private let db: Database
     private let agent: EnrolledAgent?
     private let now: UInt64
     private let rules: ExchangeRules
     private let cache: RecordCache?
-    private var records: [RecordKey: Entry] = [:]
+    /// The records the batch has read or written, except the one the engine holds at the moment.
+    private var states: [RecordKey: RecordState] = [:]
+    /// Where each of those records stands, and what saving it must change.
+    private var places: [RecordKey: Place] = [:]
+    /// Whether the operation last admitted creates its record.
+    private var admitsNewRecord = false
     private var serverCounter: UInt64?
     private var serverClock = HybridLogicalClock()
     private(set) var acknowledgedThrough: UInt64
@@ -36,11 +46,10 @@ package struct MergeBatch {
     /// The records written by ``finish(batchId:cursor:)``, for the cache once the transaction commits.
     private(set) var saved: [SavedRecord] = []
 
-    private struct Entry {
-        var state: RecordState
+    private struct Place {
         var scope: GridScope
         /// Whether the stored row had conflicts, so saving knows if the conflict index may need a change.
-        let hadConflicts: Bool
+        var hadConflicts = false
         var dirty = false
         /// Set when a write moved the record to another grid.
         var moved = false
@@ -98,36 +107,19 @@ package struct MergeBatch {
         if let earlier = try setAsideDot(under: operation, by: agent) {
             throw ExchangeError.dependsOnSetAside(operation.dot, earlier)
         }
-        var entry = try load(operation)
-        do {
-            // What the author had seen comes first: scope is judged by it (``isInScope``), and
-            // after a restore from an older backup the store may lack some of it (a move back
-            // into the author's grid, sent again later by its author), which the operation waits for.
-            guard entry.state.readiness(of: operation) == .ready else {
-                throw ExchangeError.missingDependency(operation.dot)
-            }
-            guard try isInScope(entry, as: operation, sees: agent) else {
-                throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
-            }
-            // Its reading follows everything its context covers: a step backdated before a
-            // server event would otherwise fold before it.
-            guard operation.hlc > entry.state.latestHLC(seenBy: operation.context) else {
-                throw ExchangeError.clockWentBack(operation.dot)
-            }
-            try checkWrite(operation, on: entry, by: agent)
-        } catch {
-            // Nothing is written yet: the record stays as it was for the rest of the batch.
-            if !entry.state.clock.isEmpty { records[operation.record] = entry }
-            throw error
+        // What the author had seen comes first: scope is judged by it (``isInScope``), and after a
+        // restore from an older backup the store may lack some of it (a move back into the
+        // author's grid, sent again later by its author), which the operation waits for: ``hold``
+        // refuses the batch. A dot the record has already is not this agent's next one.
+        guard try ReplicaEngine.receive(operation, in: &self) == 1 else {
+            throw ExchangeError.missingDependency(operation.dot)
         }
-        let isFirstReport = entry.state.clock.isEmpty && operation.type == .incident
-        serverClock.advance(past: operation.hlc)
-        try append(operation, to: &entry)
-        try followAssignment(of: &entry)
-        try followMove(of: &entry, by: operation, agent: agent)
+        let key = operation.record
+        try appendToLog(operation)
+        try followAssignment(of: key)
+        try followMove(of: key, by: operation, agent: agent)
         stored += 1
-        records[operation.record] = entry
-        if isFirstReport { try register(operation.record) }
+        if admitsNewRecord && operation.type == .incident { try register(key) }
     }
 
     /// One of the agent's set-aside operations on the same record that `operation`'s context
@@ -176,10 +168,15 @@ package struct MergeBatch {
     ///
     /// Where it stood for the author is the `gridId` its context saw (``GridWrites``), not the
     /// order moves arrived in, which a restore from an older backup changes.
-    private func isInScope(_ entry: Entry, as operation: SyncOperation, sees agent: EnrolledAgent) throws -> Bool {
-        if entry.scope.isVisible(to: agent) || entry.assigned.contains(agent.gridId) { return true }
+    private func isInScope(
+        _ record: RecordState,
+        at place: Place,
+        as operation: SyncOperation,
+        sees agent: EnrolledAgent
+    ) throws -> Bool {
+        if place.scope.isVisible(to: agent) || place.assigned.contains(agent.gridId) { return true }
         // An incident its author held when it acted, taken back since (the assignment ended).
-        if let seen = IncidentState(record: entry.state, seenBy: operation.context),
+        if let seen = IncidentState(record: record, seenBy: operation.context),
             seen.responsibleNode == agent.gridId
         {
             return true
@@ -191,17 +188,28 @@ package struct MergeBatch {
     }
 
     /// The rules that depend on the record as stored: records are created once, a resident's
-    /// household lies in the agent's scope, and an incident step belongs to the agent's node
-    /// (the role table, judged on the incident as the agent saw it).
-    private mutating func checkWrite(_ operation: SyncOperation, on entry: Entry, by agent: EnrolledAgent) throws {
+    /// household lies in the agent's scope, a record moves only to a group the agent sees, and an
+    /// incident step belongs to the agent's node (the role table, judged on the incident as the
+    /// agent saw it).
+    private mutating func checkWrite(_ operation: SyncOperation, on record: RecordState, by agent: EnrolledAgent) throws
+    {
         switch operation.payload {
         case .create(let fields), .log(let fields):
-            guard entry.state.clock.isEmpty else { throw ExchangeError.alreadyExists(operation.dot, operation.record) }
+            guard record.clock.isEmpty else { throw ExchangeError.alreadyExists(operation.dot, operation.record) }
             try checkHousehold(in: fields, of: operation, by: agent)
         case .set(let fields):
             try checkHousehold(in: fields, of: operation, by: agent)
+            if let grid = fields["gridId"]?.stringValue {
+                guard let written = try GridScope.fetch(db, gridId: grid) else {
+                    throw ExchangeError.unknownGrid(grid, dot: operation.dot)
+                }
+                guard written.isVisible(to: agent) else {
+                    throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
+                }
+                try Self.checkHome(of: operation, in: written)
+            }
         case .event(let event):
-            guard let seen = IncidentState(record: entry.state, seenBy: operation.context) else { return }
+            guard let seen = IncidentState(record: record, seenBy: operation.context) else { return }
             do {
                 try IncidentRoles.check(event, by: agent.gridId, on: seen, in: grids)
             } catch {
@@ -220,8 +228,7 @@ package struct MergeBatch {
     ) throws {
         guard operation.type == .resident, let id = fields["householdId"]?.stringValue else { return }
         let key = RecordKey(type: .household, id: id)
-        let household = try records[key] ?? loadExisting(key)
-        guard let household, !household.state.clock.isEmpty else {
+        guard try states[key] != nil || keepExisting(key), let household = places[key] else {
             // One this agent created in an operation set aside: what it could not know, set aside too.
             let setAside = try Int.fetchOne(
                 db,
@@ -236,7 +243,6 @@ package struct MergeBatch {
             // edit of a record the store lost does, until the household's author sends it again.
             throw ExchangeError.missingDependency(operation.dot)
         }
-        if records[key] == nil { records[key] = household }
         guard household.scope.isVisible(to: agent) else {
             // It left the agent's scope (a move to another village) after the agent last saw it.
             throw ExchangeError.noHousehold(operation.dot, id, agentGrid: agent.gridId).settingAside()
@@ -247,22 +253,16 @@ package struct MergeBatch {
     /// later operations are filed under the new grid. The move itself stays filed under the old
     /// grid, so the old grid's agents see it leave. Agents that see the new grid but not the old
     /// one never had the record's history, so they take a fresh snapshot at their next sync.
-    private mutating func followMove(of entry: inout Entry, by operation: SyncOperation, agent: EnrolledAgent) throws {
-        guard case .set(let fields) = operation.payload, let grid = fields["gridId"]?.stringValue else { return }
-        guard let written = try GridScope.fetch(db, gridId: grid) else {
-            throw ExchangeError.unknownGrid(grid, dot: operation.dot)
-        }
-        guard written.isVisible(to: agent) else {
-            throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
-        }
-        try Self.checkHome(of: operation, in: written)
-        guard let visible = entry.state.visibleValue(of: "gridId")?.stringValue, visible != entry.scope.gridId,
-            let target = visible == grid ? written : try GridScope.fetch(db, gridId: visible)
+    private mutating func followMove(of key: RecordKey, by operation: SyncOperation, agent: EnrolledAgent) throws {
+        guard case .set(let fields) = operation.payload, fields["gridId"] != nil, var place = places[key],
+            let visible = states[key]?.visibleValue(of: "gridId")?.stringValue,
+            visible != place.scope.gridId, let target = try GridScope.fetch(db, gridId: visible)
         else { return }
-        let previous = entry.scope
-        entry.scope = target
-        entry.moved = true
-        entry.moves.append((lastSeq, previous, operation.dot))
+        let previous = place.scope
+        place.scope = target
+        place.moved = true
+        place.moves.append((lastSeq, previous, operation.dot))
+        places[key] = place
         let candidates = try Row.fetchAll(
             db,
             sql: "\(EnrolledAgent.selection) WHERE revokedAt IS NULL AND agent.resyncRequestedAt IS NULL"
@@ -286,34 +286,28 @@ package struct MergeBatch {
     }
 
     /// Authors and stores a server operation (replica 0) on an existing record.
-    @discardableResult
     ///
     /// A `create` or `log` may also bring a record the store does not have (an operator applying
     /// a set-aside creation).
+    @discardableResult
     mutating func author(_ payload: SyncOperation.Payload, on record: RecordKey) throws -> SyncOperation {
-        guard var entry = try records.removeValue(forKey: record) ?? loadExisting(record) ?? newEntry(record, payload)
-        else {
-            throw ExchangeError(
-                code: .notFound,
-                message: LocalizedText(
-                    "There is no \(record.type.rawValue) \(record.id).",
-                    zh: "不存在 \(record.type.rawValue) \(record.id)。"
+        if states[record] == nil, try !keepExisting(record) {
+            guard let place = try newPlace(record, payload) else {
+                throw ExchangeError(
+                    code: .notFound,
+                    message: LocalizedText(
+                        "There is no \(record.type.rawValue) \(record.id).",
+                        zh: "不存在 \(record.type.rawValue) \(record.id)。"
+                    )
                 )
-            )
+            }
+            places[record] = place
         }
-        let counter = try nextServerCounter()
-        serverClock.advance(past: entry.state.latestHLC)
-        let operation = SyncOperation(
-            dot: Dot(replica: .server, counter: counter),
-            context: entry.state.clock,
-            hlc: serverClock.tick(now: now),
-            type: record.type,
-            id: record.id,
-            payload: payload
-        )
-        try append(operation, to: &entry)
-        try followAssignment(of: &entry)
-        records[record] = entry
+        let db = db
+        let operation = try ReplicaEngine.author([payload], on: record, now: now, in: &self) { operation, before in
+            try GridWrites.record(operation, before: before ?? RecordState(type: record.type, id: record.id), db)
+        }[0]
+        try followAssignment(of: record)
         return operation
     }
 
@@ -338,11 +332,12 @@ package struct MergeBatch {
     /// - Returns: how many conflicts the batch opened.
     mutating func finish(batchId: String?, cursor: UInt64?) throws -> Int {
         var opened = 0
-        for (key, entry) in records where entry.dirty {
-            try saveRecord(key, entry)
-            saved.append((key, lastSeq, entry.state))
-            if entry.hadConflicts || entry.state.registers.values.contains(where: { $0.count > 1 }) {
-                opened += try saveConflicts(of: entry.state)
+        for (key, place) in places where place.dirty {
+            guard let state = states[key] else { continue }
+            try saveRecord(state, at: place)
+            saved.append((key, lastSeq, state))
+            if place.hadConflicts || state.registers.values.contains(where: { $0.count > 1 }) {
+                opened += try saveConflicts(of: state)
             }
         }
         try GridDigests.apply(digestChanges, db)
@@ -373,10 +368,8 @@ package struct MergeBatch {
 
     // MARK: Records
 
-    private mutating func load(_ operation: SyncOperation) throws -> Entry {
-        // Taken out while it changes, so the state's storage is not copied on every operation.
-        if let entry = records.removeValue(forKey: operation.record) { return entry }
-        if let entry = try loadExisting(operation.record) { return entry }
+    /// Where a record an agent's operation creates will stand: the grid its fields name.
+    private func newPlace(for operation: SyncOperation) throws -> Place {
         switch operation.payload {
         case .create(let fields), .log(let fields):
             guard let grid = fields["gridId"]?.stringValue else { throw ExchangeError.missingDependency(operation.dot) }
@@ -384,14 +377,14 @@ package struct MergeBatch {
                 throw ExchangeError.unknownGrid(grid, dot: operation.dot)
             }
             try Self.checkHome(of: operation, in: scope)
-            return Entry(state: RecordState(type: operation.type, id: operation.id), scope: scope, hadConflicts: false)
+            return Place(scope: scope)
         default:
             throw ExchangeError.missingDependency(operation.dot)
         }
     }
 
-    /// A record a `create` or `log` brings, placed in the grid its fields name; nil for other kinds.
-    private func newEntry(_ key: RecordKey, _ payload: SyncOperation.Payload) throws -> Entry? {
+    /// Where a record a server `create` or `log` brings will stand; nil for other kinds.
+    private func newPlace(_ key: RecordKey, _ payload: SyncOperation.Payload) throws -> Place? {
         switch payload {
         case .create(let fields), .log(let fields):
             guard let grid = fields["gridId"]?.stringValue else { return nil }
@@ -401,13 +394,21 @@ package struct MergeBatch {
                     message: LocalizedText("Grid \(grid) does not exist.", zh: "网格 \(grid) 不存在。")
                 )
             }
-            return Entry(state: RecordState(type: key.type, id: key.id), scope: scope, hadConflicts: false)
+            return Place(scope: scope)
         default:
             return nil
         }
     }
 
-    private func loadExisting(_ key: RecordKey) throws -> Entry? {
+    /// Reads a stored record into the batch; false when the store has none.
+    private mutating func keepExisting(_ key: RecordKey) throws -> Bool {
+        guard let (state, place) = try loadExisting(key) else { return false }
+        states[key] = state
+        places[key] = place
+        return true
+    }
+
+    private func loadExisting(_ key: RecordKey) throws -> (RecordState, Place)? {
         guard
             let row = try Row.fetchOne(
                 db.cachedStatement(sql: Statements.loadRecord),
@@ -416,32 +417,29 @@ package struct MergeBatch {
         else { return nil }
         let state =
             try cache?.state(of: key, seq: row["seq"]) ?? CanonicalJSON.decode(RecordState.self, from: row["state"])
-        var entry = Entry(
-            state: state,
-            scope: GridScope(row: row),
-            hadConflicts: state.registers.values.contains { $0.count > 1 }
-        )
-        entry.stored = (row["gridId"], UInt64(bitPattern: row["digest"] as Int64))
+        var place = Place(scope: GridScope(row: row))
+        place.hadConflicts = state.registers.values.contains { $0.count > 1 }
+        place.stored = (row["gridId"], UInt64(bitPattern: row["digest"] as Int64))
         if key.type == .incident {
-            entry.assigned = try String.fetchAll(
+            place.assigned = try String.fetchAll(
                 db.cachedStatement(sql: "SELECT node FROM assignment WHERE type = ? AND id = ? ORDER BY node"),
                 arguments: [key.type.rawValue, key.id]
             )
         }
-        return entry
+        return (state, place)
     }
 
-    private mutating func append(_ operation: SyncOperation, to entry: inout Entry) throws {
-        try GridWrites.record(operation, before: entry.state, db)
-        entry.state.apply(operation)
-        entry.dirty = true
-        let scope = entry.scope.ancestors
+    /// Appends an applied operation to the log, filed under where its record stood, and for the
+    /// nodes the record is assigned to.
+    private mutating func appendToLog(_ operation: SyncOperation) throws {
+        guard let place = places[operation.record] else { preconditionFailure("an operation of a record not read") }
+        let scope = place.scope.ancestors
         try db.cachedStatement(sql: Statements.appendOperation).execute(arguments: [
             operation.dot.replica.rawValue, Int64(operation.dot.counter), scope[0], scope[1], scope[2], scope[3],
             CanonicalJSON.encode(operation), Int64(now),
         ])
         lastSeq = db.lastInsertedRowID
-        for node in entry.assigned {
+        for node in place.assigned {
             try db.cachedStatement(sql: "INSERT INTO assignedOp(node, seq) VALUES (?, ?)").execute(arguments: [
                 node, lastSeq,
             ])
@@ -453,13 +451,16 @@ package struct MergeBatch {
     /// there see it, each later operation is filed for the node too, and the node's agents take a
     /// snapshot at their next sync to receive the history. The assignment ends when the incident
     /// leaves the node: the operation that moves it away is the last one filed for it.
-    private mutating func followAssignment(of entry: inout Entry) throws {
-        guard entry.state.type == .incident, let incident = IncidentState(record: entry.state) else { return }
+    private mutating func followAssignment(of key: RecordKey) throws {
+        guard key.type == .incident, let state = states[key], var entry = places[key],
+            let incident = IncidentState(record: state)
+        else { return }
+        defer { places[key] = entry }
         let holder = incident.responsibleNode
         for node in entry.assigned where node != holder {
             try db.execute(
                 sql: "DELETE FROM assignment WHERE node = ? AND type = ? AND id = ?",
-                arguments: [node, entry.state.type.rawValue, entry.state.id]
+                arguments: [node, key.type.rawValue, key.id]
             )
         }
         entry.assigned.removeAll { $0 != holder }
@@ -469,28 +470,29 @@ package struct MergeBatch {
         else { return }
         try db.execute(
             sql: "INSERT INTO assignment(node, type, id, since) VALUES (?, ?, ?, ?)",
-            arguments: [holder, entry.state.type.rawValue, entry.state.id, Int64(now)]
+            arguments: [holder, key.type.rawValue, key.id, Int64(now)]
         )
         try db.execute(sql: "INSERT INTO assignedOp(node, seq) VALUES (?, ?)", arguments: [holder, lastSeq])
         entry.assigned.append(holder)
         try db.execute(
             sql:
                 "UPDATE agent SET resyncRequestedAt = ?, resyncReason = ? WHERE gridId = ? AND revokedAt IS NULL AND resyncRequestedAt IS NULL",
-            arguments: [Int64(now), "incident \(entry.state.id) was sent to \(holder)", holder]
+            arguments: [Int64(now), "incident \(key.id) was sent to \(holder)", holder]
         )
     }
 
-    private mutating func saveRecord(_ key: RecordKey, _ entry: Entry) throws {
+    private mutating func saveRecord(_ state: RecordState, at entry: Place) throws {
+        let key = state.key
         if key.type == .incident {
             // The deadline sweep's index: an incident is in it until it is closed or cancelled.
-            let open = IncidentState(record: entry.state)?.status.isOpen ?? true
+            let open = IncidentState(record: state)?.status.isOpen ?? true
             try db.cachedStatement(sql: open ? Statements.markOpen : Statements.markClosed).execute(arguments: [key.id])
         }
         let scope = entry.scope.recordColumns
-        let state = CanonicalJSON.encode(entry.state)
-        let digest = ScopeDigest.of(state: state)
+        let encoded = CanonicalJSON.encode(state)
+        let digest = ScopeDigest.of(state: encoded)
         try db.cachedStatement(sql: Statements.saveRecord).execute(arguments: [
-            key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], state, lastSeq,
+            key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], encoded, lastSeq,
             GridDigests.column(digest),
         ])
         digestChanges.record(from: entry.stored, to: entry.scope.gridId, digest: digest)
@@ -562,7 +564,7 @@ package struct MergeBatch {
         let registryNumber = "\(rules.registryPrefix)-\(dayKey)-\(String(format: "%06lld", number))"
         // The register event carries the grid's allowance, so agents that do not hold the grid
         // (a department the incident is sent to later) count its first deadline the same way.
-        let origin = try records[incident].flatMap { entry in
+        let origin = try places[incident].flatMap { entry in
             try Row.fetchOne(db, sql: "SELECT * FROM gridNode WHERE id = ?", arguments: [entry.scope.gridId])
         }.map(GridNode.init(row:))
         try author(
@@ -572,6 +574,72 @@ package struct MergeBatch {
             on: incident
         )
         registered += 1
+    }
+}
+
+extension MergeBatch: ReplicaStore {
+    package typealias Failure = any Error
+
+    package var replica: ReplicaID { .server }
+
+    package var clock: HybridLogicalClock {
+        get { serverClock }
+        set { serverClock = newValue }
+    }
+
+    package mutating func nextCounter() throws -> UInt64 { try nextServerCounter() }
+
+    package mutating func takeRecord(_ key: RecordKey) throws -> RecordState? {
+        if let state = states.removeValue(forKey: key) { return state }
+        guard let (state, place) = try loadExisting(key) else { return nil }
+        places[key] = place
+        return state
+    }
+
+    package mutating func putRecord(_ record: RecordState, changed: Bool) {
+        if changed {
+            places[record.key]?.dirty = true
+        } else if record.clock.isEmpty {
+            // A record refused at its creation: nothing of it stays for the rest of the batch.
+            places[record.key] = nil
+            return
+        }
+        states[record.key] = record
+    }
+
+    package func heldOperations(for key: RecordKey) -> [SyncOperation] { [] }
+
+    /// The server holds nothing back: the agent sends what the operation waits for first.
+    package func hold(_ operation: SyncOperation) throws { throw ExchangeError.missingDependency(operation.dot) }
+
+    package func unhold(_ operation: SyncOperation) {}
+
+    package func unholdAll() {}
+
+    /// The server's own operations go straight to the log.
+    package mutating func queue(_ operation: SyncOperation) throws { try appendToLog(operation) }
+
+    package func outbox() -> [SyncOperation] { [] }
+
+    /// Judges an agent's operation on the record as stored: scope as its author saw it, a clock
+    /// reading after everything its context covers, and the rules of its kind. Nothing is
+    /// written before it passes; then its move, if it is one, joins the record's grid history.
+    package mutating func admit(_ operation: SyncOperation, to record: RecordState) throws {
+        guard let agent else { return }
+        if places[operation.record] == nil { places[operation.record] = try newPlace(for: operation) }
+        guard let place = places[operation.record],
+            try isInScope(record, at: place, as: operation, sees: agent)
+        else {
+            throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
+        }
+        // Its reading follows everything its context covers: a step backdated before a
+        // server event would otherwise fold before it.
+        guard operation.hlc > record.latestHLC(seenBy: operation.context) else {
+            throw ExchangeError.clockWentBack(operation.dot)
+        }
+        try checkWrite(operation, on: record, by: agent)
+        try GridWrites.record(operation, before: record, db)
+        admitsNewRecord = record.clock.isEmpty
     }
 }
 

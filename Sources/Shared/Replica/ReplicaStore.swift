@@ -4,8 +4,8 @@
 /// The replica rules (how a local operation is built, when a pulled one applies, what a snapshot
 /// does to the outbox) are written once, in the engine; a store only reads and writes. The laptop's
 /// SQLite replica implements it inside one GRDB transaction at a time, ``InMemoryReplica`` in
-/// memory for the property tests and the benchmarks, and the server's merge of a batch can
-/// implement it over its own transaction (it holds nothing back, and its outbox is the log).
+/// memory for the property tests and the benchmarks, and the server's merge of a batch over its
+/// write transaction (it holds nothing back, and its outbox is the log).
 ///
 /// A store scoped to one transaction is made, used and dropped inside it: when a requirement
 /// throws, the engine passes the error on and the caller rolls the transaction back.
