@@ -88,22 +88,23 @@ package struct MergeBatch {
     /// household that moved to another village meanwhile, or one that builds on such an
     /// operation) is set aside instead: acknowledged, kept in `setAside` for an operator, and
     /// named in ``setAside``, while the rest of the batch is stored. Anything else refuses the batch.
-    mutating func store(_ operation: SyncOperation) throws {
+    /// `body` is the operation's canonical JSON (``CheckedExchange/bodies``).
+    mutating func store(_ operation: SyncOperation, body: Data) throws {
         guard let agent, operation.dot.counter == acknowledgedThrough + 1 else {
             throw ExchangeError.missingDependency(operation.dot)
         }
         // The agent's readings rise, set aside or not.
         guard operation.hlc > lastHLC else { throw ExchangeError.clockWentBack(operation.dot) }
         do {
-            try merge(operation, by: agent)
+            try merge(operation, body: body, by: agent)
         } catch let error as ExchangeError where error.setsAside {
-            try setAside(operation, because: error, by: agent)
+            try setAside(operation, body: body, because: error, by: agent)
         }
         acknowledgedThrough = operation.dot.counter
         lastHLC = operation.hlc
     }
 
-    private mutating func merge(_ operation: SyncOperation, by agent: EnrolledAgent) throws {
+    private mutating func merge(_ operation: SyncOperation, body: Data, by agent: EnrolledAgent) throws {
         if let earlier = try setAsideDot(under: operation, by: agent) {
             throw ExchangeError.dependsOnSetAside(operation.dot, earlier)
         }
@@ -115,7 +116,7 @@ package struct MergeBatch {
             throw ExchangeError.missingDependency(operation.dot)
         }
         let key = operation.record
-        try appendToLog(operation)
+        try appendToLog(operation, body: body)
         try followAssignment(of: key)
         try followMove(of: key, by: operation, agent: agent)
         stored += 1
@@ -144,6 +145,7 @@ package struct MergeBatch {
     /// Keeps the operation for an operator and acknowledges it as set aside.
     private mutating func setAside(
         _ operation: SyncOperation,
+        body: Data,
         because error: ExchangeError,
         by agent: EnrolledAgent
     ) throws {
@@ -154,7 +156,7 @@ package struct MergeBatch {
                 """,
             arguments: [
                 agent.replica.rawValue, Int64(operation.dot.counter), operation.type.rawValue, operation.id,
-                CanonicalJSON.encode(operation), error.code.rawValue, error.message.english, error.message.chinese,
+                body, error.code.rawValue, error.message.english, error.message.chinese,
                 Int64(now),
             ]
         )
@@ -429,14 +431,14 @@ package struct MergeBatch {
         return (state, place)
     }
 
-    /// Appends an applied operation to the log, filed under where its record stood, and for the
-    /// nodes the record is assigned to.
-    private mutating func appendToLog(_ operation: SyncOperation) throws {
+    /// Appends an applied operation, whose canonical JSON is `body`, to the log, filed under where
+    /// its record stood, and for the nodes the record is assigned to.
+    private mutating func appendToLog(_ operation: SyncOperation, body: Data) throws {
         guard let place = places[operation.record] else { preconditionFailure("an operation of a record not read") }
         let scope = place.scope.ancestors
         try db.cachedStatement(sql: Statements.appendOperation).execute(arguments: [
             operation.dot.replica.rawValue, Int64(operation.dot.counter), scope[0], scope[1], scope[2], scope[3],
-            CanonicalJSON.encode(operation), Int64(now),
+            body, Int64(now),
         ])
         lastSeq = db.lastInsertedRowID
         for node in place.assigned {
@@ -617,7 +619,9 @@ extension MergeBatch: ReplicaStore {
     package func unholdAll() {}
 
     /// The server's own operations go straight to the log.
-    package mutating func queue(_ operation: SyncOperation) throws { try appendToLog(operation) }
+    package mutating func queue(_ operation: SyncOperation) throws {
+        try appendToLog(operation, body: CanonicalJSON.encode(operation))
+    }
 
     package func outbox() -> [SyncOperation] { [] }
 

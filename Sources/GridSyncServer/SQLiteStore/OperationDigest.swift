@@ -14,10 +14,9 @@ import Shared
 enum OperationDigest {
     static func of(_ body: Data) -> Data { Data(SHA256.hash(data: body).prefix(8)) }
 
-    /// Whether `operation` is the one the store holds under its dot; nil when the store holds
-    /// nothing under that dot.
-    static func matches(_ operation: SyncOperation, _ db: Database) throws -> Bool? {
-        let body = CanonicalJSON.encode(operation)
+    /// Whether `operation`, whose canonical JSON is `body`, is the one the store holds under its
+    /// dot; nil when the store holds nothing under that dot.
+    static func matches(_ operation: SyncOperation, body: Data, _ db: Database) throws -> Bool? {
         let replica = operation.dot.replica.rawValue
         let counter = Int64(operation.dot.counter)
         if let stored = try Data.fetchOne(

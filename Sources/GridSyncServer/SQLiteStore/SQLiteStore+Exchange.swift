@@ -30,10 +30,10 @@ extension SQLiteStore {
             // which of them were set aside.
             let operations = request.operations
             let retried = operations.first.map { $0.dot.counter <= batch.acknowledgedThrough } ?? false
-            for operation in operations {
+            for (operation, body) in zip(operations, exchange.bodies) {
                 if operation.dot.counter > batch.acknowledgedThrough {
-                    try batch.store(operation)
-                } else if try OperationDigest.matches(operation, db) != true {
+                    try batch.store(operation, body: body)
+                } else if try OperationDigest.matches(operation, body: body, db) != true {
                     // A dot the store holds with other content (or nothing at all): a copy of a laptop.
                     throw ExchangeError.replicaCopied(operation.dot)
                 }

@@ -32,6 +32,10 @@ package struct ExchangeRules: Sendable {
 /// same rules let through, and those rules are written once, here.
 package struct CheckedExchange: Sendable {
     package let request: SyncRequest
+    /// The canonical JSON of each of the request's operations, as the log stores it: encoded
+    /// here, beside the checks, because every exchange waits its turn for the store's one writer
+    /// and what the writer need not do shortens every wait.
+    package let bodies: [Data]
     package let agent: EnrolledAgent
     /// The server's time when the exchange arrived, in milliseconds since 1970.
     package let now: UInt64
@@ -39,6 +43,7 @@ package struct CheckedExchange: Sendable {
 
     fileprivate init(request: SyncRequest, agent: EnrolledAgent, now: UInt64, rules: ExchangeRules) {
         self.request = request
+        bodies = request.operations.map { CanonicalJSON.encode($0) }
         self.agent = agent
         self.now = now
         self.rules = rules

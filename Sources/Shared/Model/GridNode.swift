@@ -50,10 +50,15 @@ public struct GridNode: Hashable, Sendable {
     }
 
     /// Grid codes are letters, digits, `-` and `_`, 1–64 characters: safe in URLs, files and logs.
+    /// Read byte by byte: every operation that names a grid asks, and Unicode properties cost more
+    /// than the rest of its check.
     public static func isValidID(_ text: String) -> Bool {
-        (1...64).contains(text.count)
-            && text.unicodeScalars.allSatisfy {
-                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+        (1...64).contains(text.utf8.count)
+            && text.utf8.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: "_")
             }
     }
 

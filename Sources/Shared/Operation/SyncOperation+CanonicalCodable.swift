@@ -9,16 +9,38 @@ extension SyncOperation: CanonicalCodable {
     /// The keys an operation may have.
     enum Key: String, CaseIterable {
         case dot, context, hlc, type, id, kind, fields, field, element, event
+
+        /// The key's bit in a ``Keys`` set: read on every operation of every request, where a
+        /// `Set` of keys built per operation cost more than reading the operation's numbers.
+        var bit: Keys {
+            switch self {
+            case .dot: Keys(rawValue: 1 << 0)
+            case .context: Keys(rawValue: 1 << 1)
+            case .hlc: Keys(rawValue: 1 << 2)
+            case .type: Keys(rawValue: 1 << 3)
+            case .id: Keys(rawValue: 1 << 4)
+            case .kind: Keys(rawValue: 1 << 5)
+            case .fields: Keys(rawValue: 1 << 6)
+            case .field: Keys(rawValue: 1 << 7)
+            case .element: Keys(rawValue: 1 << 8)
+            case .event: Keys(rawValue: 1 << 9)
+            }
+        }
     }
 
-    static let commonKeys: Set<Key> = [.dot, .context, .hlc, .type, .id, .kind]
+    /// A set of ``Key``s as bits.
+    struct Keys: OptionSet {
+        let rawValue: UInt16
+    }
 
-    static func payloadKeys(of kind: Kind) -> Set<Key> {
+    static let commonKeys: Keys = [Key.dot.bit, Key.context.bit, Key.hlc.bit, Key.type.bit, Key.id.bit, Key.kind.bit]
+
+    static func payloadKeys(of kind: Kind) -> Keys {
         switch kind {
-        case .create, .set, .log: [.fields]
-        case .add, .remove: [.field, .element]
+        case .create, .set, .log: Key.fields.bit
+        case .add, .remove: [Key.field.bit, Key.element.bit]
         case .tombstone: []
-        case .event: [.event]
+        case .event: Key.event.bit
         }
     }
 
@@ -45,7 +67,8 @@ extension SyncOperation: CanonicalCodable {
     }
 
     public init(from reader: inout CanonicalReader) throws {
-        var keys: [String] = []
+        var keys: Keys = []
+        var unknownKeys: [String] = []
         var dot: Dot?
         var context: VersionVector?
         var hlc: HLCTimestamp?
@@ -57,9 +80,15 @@ extension SyncOperation: CanonicalCodable {
         var fields: [String: FieldValue]?
         var event: IncidentEvent?
         try reader.object { reader, key in
-            guard !keys.contains(key) else { throw reader.duplicate(key) }
-            keys.append(key)
-            switch Key(rawValue: key) {
+            guard let name = Key(rawValue: key) else {
+                guard !unknownKeys.contains(key) else { throw reader.duplicate(key) }
+                unknownKeys.append(key)
+                try reader.skipValue()
+                return
+            }
+            guard !keys.contains(name.bit) else { throw reader.duplicate(key) }
+            keys.insert(name.bit)
+            switch name {
             case .dot: dot = try reader.read()
             case .context: context = try reader.read()
             case .hlc: hlc = try reader.read()
@@ -70,16 +99,16 @@ extension SyncOperation: CanonicalCodable {
             case .element: element = try reader.string()
             case .fields: fields = try FieldValue.readFields(from: &reader)
             case .event: event = try reader.read()
-            case nil: try reader.skipValue()
             }
         }
         guard let kind else { throw reader.missing("kind") }
         guard let known = Kind(rawValue: kind) else {
             throw ModelError.unknownName(kind, field: "kind", what: ("operation kind", "操作类型"))
         }
-        let allowed = Self.commonKeys.union(Self.payloadKeys(of: known)).map(\.rawValue)
-        if let extra = keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw ModelError.unknownKey(extra, owner: ("A \(kind) operation", "\(kind) 操作"))
+        let extra = keys.subtracting(Self.commonKeys.union(Self.payloadKeys(of: known)))
+        if !extra.isEmpty || !unknownKeys.isEmpty {
+            let first = (unknownKeys + Key.allCases.filter { extra.contains($0.bit) }.map(\.rawValue)).min()!
+            throw ModelError.unknownKey(first, owner: ("A \(kind) operation", "\(kind) 操作"))
         }
         guard let dot else { throw reader.missing("dot") }
         guard let context else { throw reader.missing("context") }
