@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import GridSyncTestSupport
+import HummingbirdTesting
 import Shared
 import Testing
 
@@ -98,7 +98,7 @@ import Testing
         #expect(chinese.stderr.contains("第8行"))
     }
 
-    @Test func enrollPrintsTheTokenAloneOnTheLastLine() throws {
+    @Test func enrollPrintsTheTokenAloneOnTheLastLine() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         try importCounty()
         let enrolled = try server.run([
@@ -106,13 +106,12 @@ import Testing
         ])
         #expect(enrolled.status == 0)
         #expect(enrolled.lastLine.count == 46 && !enrolled.lastLine.contains(" "))
-        let database = try SQLiteStore.open(directory: data)
-        let agent = try #require(try database.agents().first)
+        let agent = try #require(try await TestStore.open(directory: data).agents().first)
         #expect(agent.name == "一组网格员")
         #expect(agent.resyncRequestedAt != nil, "a new agent starts with its snapshot pending")
     }
 
-    @Test func resyncAndRevokeAreRecordedWithWhoAndWhy() throws {
+    @Test func resyncAndRevokeAreRecordedWithWhoAndWhy() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         try importCounty()
         _ = try server.run(["agents", "enroll", "--grid", "c-1-1-1-1", "--data-dir", data])
@@ -138,13 +137,8 @@ import Testing
         )
         #expect(list.first?.resyncReason == "laptop replaced")
         #expect(list.first?.revoked == true)
-        let database = try SQLiteStore.open(directory: data)
-        let audit = try database.writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT actor, action, detail FROM audit WHERE action LIKE 'agents.%' ORDER BY id"
-            ).map { "\($0["actor"] as String) \($0["action"] as String) \($0["detail"] as String? ?? "")" }
-        }
+        let audit = try await TestStore.open(directory: data).auditTrail().filter { $0.action.hasPrefix("agents.") }
+            .map { "\($0.actor) \($0.action) \($0.detail ?? "")" }
         #expect(audit.contains("operator:wang agents.resync laptop replaced"))
         #expect(audit.contains("operator:wang agents.revoke lost"))
     }
@@ -170,32 +164,19 @@ import Testing
         #expect((try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [Any])?.isEmpty == true)
     }
 
-    /// Two concurrent phones make a conflict in the store; the operator lists it and keeps value 1.
-    @Test func conflictsResolvePicksAValueAndTheConflictIsGone() throws {
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try importCounty()
-        let database = try SQLiteStore.open(directory: data)
-        let household = RecordKey(type: .household, id: "00000000-0000-7000-8000-000000000001")
-        try database.writer.write { db in
-            var batch = try MergeBatch(db: db, agent: nil, now: 1, rules: ExchangeRules())
-            try db.execute(
-                sql:
-                    "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq) VALUES ('household', ?, 'c-1-1-1-1', 'c-1', 'c-1-1', 'c-1-1-1', 'c-1-1-1-1', ?, 0)",
-                arguments: [household.id, CanonicalJSON.encode(RecordState(type: .household, id: household.id))]
-            )
-            let first = try batch.author(.set(["phone": .string("13800000001")]), on: household)
-            _ = try batch.finish(batchId: nil, cursor: nil)
-            // A second write that did not see the first: concurrent, so both phones stay.
-            try db.execute(
-                sql: "UPDATE record SET state = ? WHERE id = ?",
-                arguments: [
-                    CanonicalJSON.encode(Self.withConcurrentPhone(household, after: first)), household.id,
-                ]
-            )
-            try db.execute(
-                sql: "INSERT INTO conflict(type, recordId, field, since) VALUES ('household', ?, 'phone', 1)",
-                arguments: [household.id]
-            )
+    /// Two agents set the household's phone without seeing each other's, a conflict in the store;
+    /// the operator lists it and keeps value 1.
+    @Test func conflictsResolvePicksAValueAndTheConflictIsGone() async throws {
+        let fixture = try await ServerFixture()
+        defer {
+            fixture.remove()
+            try? FileManager.default.removeItem(at: folder)
+        }
+        let data = fixture.directory.path
+        let household = try await fixture.application().test(.router) { client in
+            var first = try await fixture.enroll(grid: "c-1-1-1-1")
+            var second = try await fixture.enroll(grid: "c-1-1")
+            return try await ConflictResolutionTests.conflictOnPhone(&first, &second, client)
         }
         struct Listed: Decodable {
             let recordId: String
@@ -219,49 +200,13 @@ import Testing
             "conflicts", "resolve", "household/\(household.id)", "--field", "phone", "--pick", "1", "--data-dir", data,
         ])
         #expect(resolved.status == 0, "\(resolved.stderr)")
-        #expect(try database.conflicts().isEmpty)
-        let state = try database.writer.read { db in
-            try CanonicalJSON.decode(
-                RecordState.self,
-                from: Row.fetchOne(db, sql: "SELECT state FROM record WHERE id = ?", arguments: [household.id])![
-                    "state"
-                ]
-            )
-        }
+        #expect(try await fixture.database.conflicts().isEmpty)
+        let state = try #require(try await fixture.database.storedRecord(household))
         #expect(state.registers["phone"]?.count == 1)
         #expect(state.visibleValue(of: "phone") == chosen)
         let again = try server.run([
             "conflicts", "resolve", "household/\(household.id)", "--field", "phone", "--pick", "1", "--data-dir", data,
         ])
         #expect(again.status == 1, "no conflict left to resolve")
-    }
-
-    /// The record after `first` plus a concurrent phone written by replica 7, which never saw it.
-    static func withConcurrentPhone(_ household: RecordKey, after first: SyncOperation) -> RecordState {
-        var state = RecordState(type: .household, id: household.id)
-        state.apply(first)
-        state.apply(
-            SyncOperation(
-                dot: Dot(replica: ReplicaID(7), counter: 1),
-                context: VersionVector(),
-                hlc: HLCTimestamp(wallMilliseconds: 2),
-                type: .household,
-                id: household.id,
-                payload: .set(["phone": .string("13900000002")])
-            )
-        )
-        return state
-    }
-
-    @Test func backupWritesAConsistentCopyAndNeverOverwrites() throws {
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try importCounty()
-        let copy = folder.appendingPathComponent("backup.sqlite").path
-        #expect(try server.run(["backup", copy, "--data-dir", data]).status == 0)
-        let restored = try SQLiteStore(DatabaseQueue(path: copy))
-        #expect(try restored.integrityCheck() == ["ok"])
-        #expect(try restored.grids().count == 6)
-        let again = try server.run(["backup", copy, "--data-dir", data])
-        #expect(again.status == 1)
     }
 }

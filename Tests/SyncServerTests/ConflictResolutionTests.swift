@@ -9,11 +9,11 @@ import Testing
 /// Concurrent writes of one field open a conflict; an operator's covering write resolves it everywhere.
 @Suite struct ConflictResolutionTests {
     @Test func concurrentEditsOfDifferentFieldsDoNotConflict() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var first = try fixture.enroll(grid: "c-1-1-1-1")
-            var second = try fixture.enroll(grid: "c-1-1")
+            var first = try await fixture.enroll(grid: "c-1-1-1-1")
+            var second = try await fixture.enroll(grid: "c-1-1")
             let household = first.addHousehold()
             try await client.sync(&first)
             try await client.sync(&second)
@@ -22,20 +22,20 @@ import Testing
             try await client.sync(&first)
             try await client.sync(&second)
             try await client.sync(&first)
-            #expect(try fixture.database.conflicts().isEmpty)
+            #expect(try await fixture.database.conflicts().isEmpty)
             #expect(first.replica.records[household] == second.replica.records[household])
-            #expect(try fixture.storedRecord(household)?.conflicts.isEmpty == true)
+            #expect(try await fixture.database.storedRecord(household)?.conflicts.isEmpty == true)
         }
     }
 
     /// A laptop whose clock runs minutes ahead (within the drift bound) must not make the server's
     /// own later write look older: server writes tick past everything the record holds.
     @Test func aServerWriteOrdersAfterValuesFromFastLaptopClocks() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var first = try fixture.enroll(grid: "c-1-1-1-1")
-            var second = try fixture.enroll(grid: "c-1-1")
+            var first = try await fixture.enroll(grid: "c-1-1-1-1")
+            var second = try await fixture.enroll(grid: "c-1-1")
             let household = first.addHousehold()
             try await client.sync(&first)
             try await client.sync(&second)
@@ -44,38 +44,38 @@ import Testing
             second.write(.set(["phone": .string("13900000002")]), to: household)
             try await client.sync(&first)
             try await client.sync(&second)
-            try fixture.database.resolveConflict(
+            try await fixture.database.resolveConflict(
                 on: household,
                 field: "phone",
                 value: .string("13700000003"),
                 actor: "operator",
                 now: fixture.clock.now
             )
-            let resolution = try #require(try fixture.storedRecord(household)?.registers["phone"]?.first)
+            let resolution = try #require(try await fixture.database.storedRecord(household)?.registers["phone"]?.first)
             #expect(resolution.dot.replica == .server)
             #expect(resolution.hlc.wallMilliseconds >= ahead, "the server's write is stamped after the fast laptop's")
         }
     }
 
     @Test func anOperatorResolutionClearsTheConflictOnTheServerAndBothAgents() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var first = try fixture.enroll(grid: "c-1-1-1-1")
-            var second = try fixture.enroll(grid: "c-1-1")
+            var first = try await fixture.enroll(grid: "c-1-1-1-1")
+            var second = try await fixture.enroll(grid: "c-1-1")
             let household = try await Self.conflictOnPhone(&first, &second, client)
-            #expect(try fixture.database.conflicts().map(\.field) == ["phone"])
+            #expect(try await fixture.database.conflicts().map(\.field) == ["phone"])
 
-            try fixture.database.resolveConflict(
+            try await fixture.database.resolveConflict(
                 on: household,
                 field: "phone",
                 value: .string("13700000003"),
                 actor: "operator",
                 now: fixture.clock.now
             )
-            #expect(try fixture.database.conflicts().isEmpty)
-            #expect(try fixture.count("SELECT COUNT(*) FROM conflict") == 0)
-            let stored = try #require(try fixture.storedRecord(household))
+            #expect(try await fixture.database.conflicts().isEmpty)
+            #expect(try await fixture.database.conflictMarks().isEmpty)
+            let stored = try #require(try await fixture.database.storedRecord(household))
             #expect(stored.registers["phone"]?.map(\.value) == [.string("13700000003")])
             #expect(stored.registers["phone"]?.first?.dot.replica == .server)
 
@@ -93,13 +93,13 @@ import Testing
     }
 
     @Test func theResolutionIsAudited() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var first = try fixture.enroll(grid: "c-1-1-1-1")
-            var second = try fixture.enroll(grid: "c-1-1")
+            var first = try await fixture.enroll(grid: "c-1-1-1-1")
+            var second = try await fixture.enroll(grid: "c-1-1")
             let household = try await Self.conflictOnPhone(&first, &second, client)
-            try fixture.database.resolveConflict(
+            try await fixture.database.resolveConflict(
                 on: household,
                 field: "phone",
                 value: .string("13700000003"),
@@ -107,24 +107,23 @@ import Testing
                 now: fixture.clock.now
             )
             #expect(
-                try fixture.count(
-                    "SELECT COUNT(*) FROM audit WHERE action = 'conflicts.resolve' AND actor = 'operator:王' AND subject = ?",
-                    ["\(household)"]
-                ) == 1
+                try await fixture.database.auditTrail().filter {
+                    $0.action == "conflicts.resolve" && $0.actor == "operator:王" && $0.subject == "\(household)"
+                }.count == 1
             )
         }
     }
 
     @Test func resolvingWhereThereIsNoConflictIsRefused() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             let household = agent.addHousehold()
             try await client.sync(&agent)
-            let before = try fixture.storeState()
-            #expect(throws: ModelError.self) {
-                try fixture.database.resolveConflict(
+            let before = try await fixture.storeState()
+            await #expect(throws: ModelError.self) {
+                try await fixture.database.resolveConflict(
                     on: household,
                     field: "phone",
                     value: .string("13700000003"),
@@ -132,20 +131,20 @@ import Testing
                     now: fixture.clock.now
                 )
             }
-            #expect(try fixture.storeState() == before)
+            #expect(try await fixture.storeState() == before)
         }
     }
 
     @Test func anInvalidResolutionValueIsRefused() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var first = try fixture.enroll(grid: "c-1-1-1-1")
-            var second = try fixture.enroll(grid: "c-1-1")
+            var first = try await fixture.enroll(grid: "c-1-1-1-1")
+            var second = try await fixture.enroll(grid: "c-1-1")
             let household = try await Self.conflictOnPhone(&first, &second, client)
-            let before = try fixture.storeState()
-            #expect(throws: ModelError.self) {
-                try fixture.database.resolveConflict(
+            let before = try await fixture.storeState()
+            await #expect(throws: ModelError.self) {
+                try await fixture.database.resolveConflict(
                     on: household,
                     field: "phone",
                     value: .string("12345"),
@@ -153,20 +152,20 @@ import Testing
                     now: fixture.clock.now
                 )
             }
-            #expect(try fixture.storeState() == before)
+            #expect(try await fixture.storeState() == before)
         }
     }
 
     @Test func anAgentsCoveringWriteAlsoResolvesTheConflict() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var first = try fixture.enroll(grid: "c-1-1-1-1")
-            var second = try fixture.enroll(grid: "c-1-1")
+            var first = try await fixture.enroll(grid: "c-1-1-1-1")
+            var second = try await fixture.enroll(grid: "c-1-1")
             let household = try await Self.conflictOnPhone(&first, &second, client)
             first.write(.set(["phone": .string("13600000004")]), to: household)
             try await client.sync(&first)
-            #expect(try fixture.database.conflicts().isEmpty)
+            #expect(try await fixture.database.conflicts().isEmpty)
             try await client.sync(&second)
             #expect(second.replica.records[household] == first.replica.records[household])
             #expect(second.replica.records[household]?.conflicts.isEmpty == true)

@@ -13,7 +13,7 @@ import Testing
     /// A header that trickles in one byte at a time (slowloris) never looks idle; the request's
     /// deadline closes it.
     @Test func aRequestThatTricklesInIsCutAtItsDeadline() async throws {
-        let fixture = try ServerFixture {
+        let fixture = try await ServerFixture {
             $0.requestTimeoutSeconds = 1
             $0.idleTimeoutSeconds = 30
         }
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func anIdleConnectionIsClosedButAKeptAliveOneIsServedAgain() async throws {
-        let fixture = try ServerFixture { $0.idleTimeoutSeconds = 2 }
+        let fixture = try await ServerFixture { $0.idleTimeoutSeconds = 2 }
         defer { fixture.remove() }
         try await fixture.application().test(.live) { client in
             let port = try #require(client.port)

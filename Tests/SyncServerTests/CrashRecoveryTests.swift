@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import GRDB
+import GridSyncServer
 import GridSyncTestSupport
 import NIOCore
 import NIOHTTP1
@@ -10,7 +10,7 @@ import Testing
 
 /// DESIGN.md §5 under crashes: a real `sync-server` is killed with SIGKILL at random moments while
 /// agents push batches over HTTP. No acknowledged operation may be lost or stored twice, the store
-/// must pass `PRAGMA integrity_check` after every crash, and in the end every agent converges on
+/// must pass its integrity check after every crash, and in the end every agent converges on
 /// exactly what the server holds.
 ///
 /// Reproduce a run's kill timings with `GRIDSYNC_CRASH_SEED=<seed>` (printed at the start); set the
@@ -149,7 +149,7 @@ private final class CrashScenario {
         let reason = try await server!.kill()
         #expect(reason == .uncaughtSignal)
         server = nil
-        try finalCheck(agents)
+        try await finalCheck(agents)
 
         let elapsed = clock.now - began
         let mean = startupTimes.reduce(Duration.zero, +) / max(1, startupTimes.count)
@@ -239,90 +239,81 @@ private final class CrashScenario {
             // Read after the daemon is gone: every acknowledgement published by now was sent after
             // its commit, so it must be in the store.
             let progress = board.progress
-            try checkAfterCrash(round: round, progress: progress)
+            try await checkAfterCrash(round: round, progress: progress)
             try await startServer()
         }
     }
 
-    private func openStore() throws -> DatabaseQueue {
-        try DatabaseQueue(path: (data as NSString).appendingPathComponent("server.sqlite"))
+    /// The store of the stopped daemon, as its next start would open it.
+    private func openStore() throws -> any SyncStore & StoreInspection {
+        try TestStore.open(directory: data)
     }
 
     /// The store right after a crash: sound, and holding every acknowledged operation once, without gaps.
     ///
     /// Stops the run at the first crash that broke a promise, so the report names that crash.
-    private func checkAfterCrash(round: Int, progress: CrashBoard.Progress) throws {
-        let store = try openStore()
-        let problems: [String] = try store.read { db in
-            let verdict = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            guard verdict == ["ok"] else { return ["integrity_check says \(verdict.prefix(10))"] }
-            var problems: [String] = []
-            let duplicates = try Row.fetchAll(
-                db,
-                sql: "SELECT replica, counter, COUNT(*) AS n FROM oplog GROUP BY replica, counter HAVING COUNT(*) > 1"
-            )
-            if !duplicates.isEmpty { problems.append("dots stored twice: \(duplicates.prefix(10))") }
-            for (replica, acknowledged) in progress.acknowledged.sorted(by: { $0.key < $1.key }) {
-                let stored =
-                    try Int.fetchOne(
-                        db,
-                        sql: "SELECT COUNT(*) FROM oplog WHERE replica = ? AND counter BETWEEN 1 AND ?",
-                        arguments: [replica, Int64(acknowledged)]
-                    ) ?? 0
-                if stored != Int(acknowledged) {
-                    problems.append(
-                        "agent \(replica) was acknowledged through \(acknowledged) but the log holds \(stored) of those"
-                    )
-                }
-                let serverAck =
-                    try Int64.fetchOne(
-                        db,
-                        sql: "SELECT acknowledgedThrough FROM agent WHERE replica = ?",
-                        arguments: [replica]
-                    ) ?? -1
-                if serverAck < Int64(acknowledged) {
-                    problems.append(
-                        "agent \(replica): the stored acknowledgement went back from \(acknowledged) to \(serverAck)"
-                    )
-                }
-            }
-            // Per agent: the log holds exactly counters 1…N, N is the agent's stored acknowledgement,
-            // and N was authored by the agent.
-            let perReplica = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT a.replica, a.acknowledgedThrough, COUNT(o.seq) AS n, IFNULL(MAX(o.counter), 0) AS top
-                    FROM agent a LEFT JOIN oplog o ON o.replica = a.replica GROUP BY a.replica
-                    """
-            )
-            for row in perReplica {
-                let replica: Int64 = row["replica"]
-                let ack: Int64 = row["acknowledgedThrough"]
-                let count: Int64 = row["n"]
-                let top: Int64 = row["top"]
-                if !(count == top && top == ack) {
-                    problems.append(
-                        "agent \(replica): \(count) operations stored, highest counter \(top), acknowledged through \(ack)"
-                    )
-                }
-                let authored = progress.authored[UInt32(replica)] ?? 0
-                if UInt64(top) > authored {
-                    problems.append("agent \(replica) authored \(authored) operations but the log has counter \(top)")
-                }
-                if let last = progress.unanswered[UInt32(replica)], UInt64(top) >= last { board.answerLost() }
-            }
-            let strangers =
-                try Int.fetchOne(
-                    db,
-                    sql: "SELECT COUNT(*) FROM oplog WHERE replica != 0 AND replica NOT IN (SELECT replica FROM agent)"
-                ) ?? 0
-            if strangers > 0 { problems.append("\(strangers) operations from replicas nobody enrolled") }
-            return problems
-        }
+    private func checkAfterCrash(round: Int, progress: CrashBoard.Progress) async throws {
+        let problems = try await problemsAfterCrash(in: openStore(), progress: progress)
         try #require(
             problems.isEmpty,
             "seed \(seed), after crash \(round) of \(kills):\n\(problems.joined(separator: "\n"))"
         )
+    }
+
+    private func problemsAfterCrash(
+        in store: any SyncStore & StoreInspection,
+        progress: CrashBoard.Progress
+    ) async throws -> [String] {
+        let verdict = try await store.integrityProblems()
+        guard verdict.isEmpty else { return ["the integrity check says \(verdict.prefix(10))"] }
+        var problems: [String] = []
+        let log = try await store.loggedOperations().map(\.dot)
+        let agents = try await store.agents()
+        let duplicates = Self.storedTwice(log)
+        if !duplicates.isEmpty { problems.append("dots stored twice: \(duplicates.prefix(10))") }
+        for (replica, acknowledged) in progress.acknowledged.sorted(by: { $0.key < $1.key }) {
+            let stored = log.filter { $0.replica.rawValue == replica && $0.counter >= 1 && $0.counter <= acknowledged }
+                .count
+            if stored != Int(acknowledged) {
+                problems.append(
+                    "agent \(replica) was acknowledged through \(acknowledged) but the log holds \(stored) of those"
+                )
+            }
+            let serverAck = agents.first { $0.replica.rawValue == replica }.map { Int64($0.acknowledgedThrough) } ?? -1
+            if serverAck < Int64(acknowledged) {
+                problems.append(
+                    "agent \(replica): the stored acknowledgement went back from \(acknowledged) to \(serverAck)"
+                )
+            }
+        }
+        // Per agent: the log holds exactly counters 1…N, N is the agent's stored acknowledgement,
+        // and N was authored by the agent.
+        for agent in agents {
+            let replica = agent.replica.rawValue
+            let ack = agent.acknowledgedThrough
+            let counters = log.filter { $0.replica == agent.replica }.map(\.counter)
+            let count = UInt64(counters.count)
+            let top = counters.max() ?? 0
+            if !(count == top && top == ack) {
+                problems.append(
+                    "agent \(replica): \(count) operations stored, highest counter \(top), acknowledged through \(ack)"
+                )
+            }
+            let authored = progress.authored[replica] ?? 0
+            if top > authored {
+                problems.append("agent \(replica) authored \(authored) operations but the log has counter \(top)")
+            }
+            if let last = progress.unanswered[replica], top >= last { board.answerLost() }
+        }
+        let enrolled = Set(agents.map(\.replica))
+        let strangers = log.filter { $0.replica != .server && !enrolled.contains($0.replica) }.count
+        if strangers > 0 { problems.append("\(strangers) operations from replicas nobody enrolled") }
+        return problems
+    }
+
+    /// The dots the log holds more than once.
+    private static func storedTwice(_ log: [Dot]) -> [Dot] {
+        Dictionary(grouping: log, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
     }
 
     // MARK: The end
@@ -373,110 +364,96 @@ private final class CrashScenario {
 
     /// After the last crash: the log against every operation the agents authored, the agents'
     /// acknowledgements, registrations, and every agent's records against the server's.
-    private func finalCheck(_ agents: [CrashAgent]) throws {
+    private func finalCheck(_ agents: [CrashAgent]) async throws {
         let store = try openStore()
-        try store.read { db in
-            let verdict = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            try #require(verdict == ["ok"], "seed \(seed), final: integrity_check says \(verdict.prefix(10))")
-            let duplicates = try Row.fetchAll(
-                db,
-                sql: "SELECT replica, counter, COUNT(*) FROM oplog GROUP BY replica, counter HAVING COUNT(*) > 1"
-            )
-            #expect(duplicates.isEmpty, "seed \(seed), final: dots stored twice: \(duplicates.prefix(10))")
+        let verdict = try await store.integrityProblems()
+        try #require(verdict.isEmpty, "seed \(seed), final: the integrity check says \(verdict.prefix(10))")
+        let logged = try await store.loggedOperations()
+        let duplicates = Self.storedTwice(logged.map(\.dot))
+        #expect(duplicates.isEmpty, "seed \(seed), final: dots stored twice: \(duplicates.prefix(10))")
+        let stored = try await store.agents()
+        let records = try await store.storedRecords()
+        var log: [Dot: [Data]] = [:]
+        for operation in logged { log[operation.dot, default: []].append(operation.body) }
+        let byReplica = Dictionary(uniqueKeysWithValues: agents.map { ($0.id, $0) })
 
-            var log: [Dot: [Data]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT replica, counter, body FROM oplog ORDER BY seq") {
-                let dot = Dot(
-                    replica: ReplicaID(UInt32(row["replica"] as Int64)),
-                    counter: UInt64(row["counter"] as Int64)
-                )
-                log[dot, default: []].append(row["body"])
-            }
-            let byReplica = Dictionary(uniqueKeysWithValues: agents.map { ($0.id, $0) })
-
-            // Every acknowledged dot is stored exactly once, with the bytes its author sent.
-            for agent in agents {
-                #expect(agent.outbox.isEmpty && agent.pending == nil)
-                #expect(
-                    agent.acknowledged.count == Int(agent.replica.counter),
-                    "agent \(agent.id.rawValue): \(agent.acknowledged.count) of \(agent.replica.counter) operations acknowledged"
-                )
-                var missing: [Dot] = []
-                var twice: [Dot] = []
-                var altered: [Dot] = []
-                for dot in agent.acknowledged.sorted() {
-                    guard let bodies = log[dot] else {
-                        missing.append(dot)
-                        continue
-                    }
-                    if bodies.count != 1 { twice.append(dot) }
-                    if bodies.first != CanonicalJSON.encode(agent.authored[Int(dot.counter) - 1]) {
-                        altered.append(dot)
-                    }
-                }
-                #expect(missing.isEmpty, "seed \(seed): acknowledged but lost: \(missing.prefix(20))")
-                #expect(twice.isEmpty, "seed \(seed): stored more than once: \(twice.prefix(20))")
-                #expect(
-                    altered.isEmpty,
-                    "seed \(seed): stored differently from what the agent sent: \(altered.prefix(20))"
-                )
-                let serverAck = try Int64.fetchOne(
-                    db,
-                    sql: "SELECT acknowledgedThrough FROM agent WHERE replica = ?",
-                    arguments: [agent.id.rawValue]
-                )
-                #expect(
-                    serverAck == Int64(agent.acknowledgedThrough) && agent.acknowledgedThrough == agent.replica.counter,
-                    "agent \(agent.id.rawValue): the server acknowledged through \(serverAck ?? -1), the agent saw \(agent.acknowledgedThrough) of \(agent.replica.counter)"
-                )
-            }
-
-            // No dot that nobody authored: agents' dots were all sent by them; the server's own are registrations.
-            let strangers = log.keys.filter { dot in
-                dot.replica != .server && (byReplica[dot.replica].map { dot.counter > $0.replica.counter } ?? true)
-            }
-            #expect(strangers.isEmpty, "seed \(seed): dots no agent authored: \(strangers.sorted().prefix(20))")
-
-            // The records: each stored canonically, each incident registered once with its own number.
-            var states: [RecordKey: (state: RecordState, g2: String?, g4: String?)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT type, id, g2, g4, state FROM record") {
-                let bytes: Data = row["state"]
-                let state = try CanonicalJSON.decode(RecordState.self, from: bytes)
-                #expect(try CanonicalJSON.encode(state) == bytes, "\(state.key) is stored in canonical form")
-                states[state.key] = (state, row["g2"], row["g4"])
-            }
-            let incidents = states.values.filter { $0.state.type == .incident }
-            let registrations = incidents.map { entry in entry.state.events.filter { $0.event.action == .register } }
-            #expect(registrations.allSatisfy { $0.count == 1 }, "every incident is registered exactly once")
-            let numbers = registrations.compactMap { $0.first?.event.registryNumber }
-            #expect(Set(numbers).count == numbers.count, "registry numbers are unique")
-            let serverDots = log.keys.filter { $0.replica == .server }.count
+        // Every acknowledged dot is stored exactly once, with the bytes its author sent.
+        for agent in agents {
+            #expect(agent.outbox.isEmpty && agent.pending == nil)
             #expect(
-                serverDots == incidents.count,
-                "the server authored \(serverDots) operations for \(incidents.count) incidents"
+                agent.acknowledged.count == Int(agent.replica.counter),
+                "agent \(agent.id.rawValue): \(agent.acknowledged.count) of \(agent.replica.counter) operations acknowledged"
             )
-
-            // Every agent holds exactly the server's state of every record in its scope.
-            for agent in agents {
-                let scope = states.filter { agent.grid == "c-1-1" ? $0.value.g2 == "c-1-1" : $0.value.g4 == agent.grid }
-                #expect(
-                    agent.replica.waiting.isEmpty,
-                    "agent \(agent.id.rawValue) still waits on \(agent.replica.waiting.count) records"
-                )
-                #expect(
-                    Set(agent.replica.records.keys) == Set(scope.keys),
-                    "agent \(agent.id.rawValue) holds \(agent.replica.records.count) records, its scope \(scope.count)"
-                )
-                var differing: [RecordKey] = []
-                for (key, entry) in scope {
-                    let mine = agent.replica.records[key].map { CanonicalJSON.encode($0) }
-                    if mine != CanonicalJSON.encode(entry.state) { differing.append(key) }
+            var missing: [Dot] = []
+            var twice: [Dot] = []
+            var altered: [Dot] = []
+            for dot in agent.acknowledged.sorted() {
+                guard let bodies = log[dot] else {
+                    missing.append(dot)
+                    continue
                 }
-                #expect(
-                    differing.isEmpty,
-                    "seed \(seed): agent \(agent.id.rawValue) differs from the server on \(differing.count) records, e.g. \(differing.sorted().prefix(3))"
-                )
+                if bodies.count != 1 { twice.append(dot) }
+                if bodies.first != CanonicalJSON.encode(agent.authored[Int(dot.counter) - 1]) {
+                    altered.append(dot)
+                }
             }
+            #expect(missing.isEmpty, "seed \(seed): acknowledged but lost: \(missing.prefix(20))")
+            #expect(twice.isEmpty, "seed \(seed): stored more than once: \(twice.prefix(20))")
+            #expect(
+                altered.isEmpty,
+                "seed \(seed): stored differently from what the agent sent: \(altered.prefix(20))"
+            )
+            let serverAck = stored.first { $0.replica == agent.id }.map { Int64($0.acknowledgedThrough) }
+            #expect(
+                serverAck == Int64(agent.acknowledgedThrough) && agent.acknowledgedThrough == agent.replica.counter,
+                "agent \(agent.id.rawValue): the server acknowledged through \(serverAck ?? -1), the agent saw \(agent.acknowledgedThrough) of \(agent.replica.counter)"
+            )
+        }
+
+        // No dot that nobody authored: agents' dots were all sent by them; the server's own are registrations.
+        let strangers = log.keys.filter { dot in
+            dot.replica != .server && (byReplica[dot.replica].map { dot.counter > $0.replica.counter } ?? true)
+        }
+        #expect(strangers.isEmpty, "seed \(seed): dots no agent authored: \(strangers.sorted().prefix(20))")
+
+        // The records: each stored canonically, each incident registered once with its own number.
+        var states: [RecordKey: (state: RecordState, g2: String?, g4: String?)] = [:]
+        for record in records {
+            let state = try CanonicalJSON.decode(RecordState.self, from: record.state)
+            #expect(CanonicalJSON.encode(state) == record.state, "\(state.key) is stored in canonical form")
+            states[state.key] = (state, record.ancestors[1], record.ancestors[3])
+        }
+        let incidents = states.values.filter { $0.state.type == .incident }
+        let registrations = incidents.map { entry in entry.state.events.filter { $0.event.action == .register } }
+        #expect(registrations.allSatisfy { $0.count == 1 }, "every incident is registered exactly once")
+        let numbers = registrations.compactMap { $0.first?.event.registryNumber }
+        #expect(Set(numbers).count == numbers.count, "registry numbers are unique")
+        let serverDots = log.keys.filter { $0.replica == .server }.count
+        #expect(
+            serverDots == incidents.count,
+            "the server authored \(serverDots) operations for \(incidents.count) incidents"
+        )
+
+        // Every agent holds exactly the server's state of every record in its scope.
+        for agent in agents {
+            let scope = states.filter { agent.grid == "c-1-1" ? $0.value.g2 == "c-1-1" : $0.value.g4 == agent.grid }
+            #expect(
+                agent.replica.waiting.isEmpty,
+                "agent \(agent.id.rawValue) still waits on \(agent.replica.waiting.count) records"
+            )
+            #expect(
+                Set(agent.replica.records.keys) == Set(scope.keys),
+                "agent \(agent.id.rawValue) holds \(agent.replica.records.count) records, its scope \(scope.count)"
+            )
+            var differing: [RecordKey] = []
+            for (key, entry) in scope {
+                let mine = agent.replica.records[key].map { CanonicalJSON.encode($0) }
+                if mine != CanonicalJSON.encode(entry.state) { differing.append(key) }
+            }
+            #expect(
+                differing.isEmpty,
+                "seed \(seed): agent \(agent.id.rawValue) differs from the server on \(differing.count) records, e.g. \(differing.sorted().prefix(3))"
+            )
         }
     }
 }

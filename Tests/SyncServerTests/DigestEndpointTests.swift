@@ -12,11 +12,11 @@ import Testing
 /// a page at a time, and only inside the agent's subtree.
 @Suite struct DigestEndpointTests {
     @Test func theExchangeDigestIsThatOfTheSubtreesRecordsAndEachGridServesItsOwn() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var area = try fixture.enroll(grid: "c-1-1-1")
-            var neighbour = try fixture.enroll(grid: "c-1-2-1-1")
+            var area = try await fixture.enroll(grid: "c-1-1-1")
+            var neighbour = try await fixture.enroll(grid: "c-1-2-1-1")
             for index in 0..<3 { area.addHousehold(in: "c-1-1-1-1", address: "一组\(index)号") }
             let other = area.addHousehold(in: "c-1-1-1-2")
             neighbour.addHousehold()

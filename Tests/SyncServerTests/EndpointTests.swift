@@ -9,7 +9,7 @@ import Testing
 /// `GET /health`, `GET /metrics` and `POST /v1/enroll` through the router.
 @Suite struct EndpointTests {
     @Test func healthAnswersOkWithoutAToken() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let response = try await client.executeRequest(uri: "/health", method: .get, headers: [:], body: nil)
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func healthIsGzippedWhenTheClientAcceptsGzip() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let response = try await client.executeRequest(
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func metricsAreServedAsPrometheusText() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let response = try await client.executeRequest(uri: "/metrics", method: .get, headers: [:], body: nil)
@@ -46,10 +46,10 @@ import Testing
     }
 
     @Test func metricsCountAnExchange() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             agent.addHousehold()
             try await client.sync(&agent)
             let metrics = try await Self.metrics(client)
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func metricsCountARefusalByCode() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let refused = try await client.executeRequest(
@@ -76,13 +76,14 @@ import Testing
     }
 
     @Test func enrollReturnsTheAgentsReplicaAndGrid() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            _ = try fixture.enroll(grid: "c-1-2")
-            let (agent, token) = try fixture.database.enroll(
+            _ = try await fixture.enroll(grid: "c-1-2")
+            let (agent, token) = try await fixture.database.enroll(
                 gridId: "c-1-1-1-1",
                 name: "一组网格员",
+                replica: nil,
                 actor: "test",
                 now: fixture.clock.now
             )
@@ -109,10 +110,10 @@ import Testing
     }
 
     @Test func enrollWorksWhileTheInitialSnapshotIsPending() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            let agent = try fixture.enroll(grid: "c-1-2", snapshotTaken: false)
+            let agent = try await fixture.enroll(grid: "c-1-2", snapshotTaken: false)
             let response = try await client.executeRequest(
                 uri: "/v1/enroll",
                 method: .post,
@@ -121,18 +122,18 @@ import Testing
             )
             #expect(response.status == .ok)
             #expect(
-                try fixture.stored(agent).resyncRequestedAt != nil,
+                try await fixture.stored(agent).resyncRequestedAt != nil,
                 "enrolling does not count as taking the snapshot"
             )
         }
     }
 
     @Test func enrollRefusesUnknownAndRevokedTokens() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            let agent = try fixture.enroll(grid: "c-1-2")
-            try fixture.database.revoke(agent.id, reason: "laptop stolen", actor: "test", now: fixture.clock.now)
+            let agent = try await fixture.enroll(grid: "c-1-2")
+            try await fixture.database.revoke(agent.id, reason: "laptop stolen", actor: "test", now: fixture.clock.now)
             for token in [agent.token, "unknown", nil] {
                 let response = try await client.executeRequest(
                     uri: "/v1/enroll",
@@ -147,7 +148,7 @@ import Testing
     }
 
     @Test func anUnknownPathIsNotFound() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let response = try await client.executeRequest(uri: "/v2/sync", method: .post, headers: [:], body: nil)
@@ -159,9 +160,9 @@ import Testing
     /// Found by Schemathesis (scripts/schemathesis.sh): a known path asked with another method
     /// answered a bare 404, as if the path did not exist.
     @Test func aKnownPathAskedWithAnotherMethodIsMethodNotAllowedWithAllow() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
-        let agent = try fixture.enroll(grid: "c-1-1-1-1")
+        let agent = try await fixture.enroll(grid: "c-1-1-1-1")
         try await fixture.application().test(.router) { client in
             let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .options, .trace]
             for (path, allowed) in servedEndpoints {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import HummingbirdTesting
 import RecordDigest
@@ -24,11 +23,11 @@ import Testing
         let cases = environment["GRIDSYNC_HOSTILE_CASES"].flatMap(Int.init) ?? 10_000
         let seed = environment["GRIDSYNC_HOSTILE_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64.max)
         print("HostileExchangePropertyTests: \(cases) cases, GRIDSYNC_HOSTILE_SEED=\(seed)")
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
-            var neighbour = try fixture.enroll(grid: "c-1-2-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
+            var neighbour = try await fixture.enroll(grid: "c-1-2-1-1")
             neighbour.addHousehold()
             try await client.sync(&neighbour)
             let household = agent.addHousehold()
@@ -47,10 +46,10 @@ import Testing
             var answers: [String: Int] = [:]
             for index in 0..<cases {
                 fixture.clock.advance(by: 3)
-                let template = try templates.request(index)
+                let template = try await templates.request(index)
                 let tree = generator.mutate(JSONTree(template))
                 let (body, gzip) = generator.body(tree)
-                let before = try fixture.storeDigest()
+                let before = try await fixture.database.storeDigest()
                 let response = try await client.executeRequest(
                     uri: "/v1/sync",
                     method: .post,
@@ -68,7 +67,7 @@ import Testing
                 }
                 if status != 200 {
                     #expect(
-                        try fixture.storeDigest() == before,
+                        try await fixture.database.storeDigest() == before,
                         "case \(index) (seed \(seed)): refused, yet the store changed"
                     )
                 } else {
@@ -80,10 +79,10 @@ import Testing
             #expect(answers.count > 8, "the mutations reach many different refusals")
 
             // The same agent carries on, and every row reads back.
-            let normal = try templates.request(0)
+            let normal = try await templates.request(0)
             let answer = try await client.send(normal, token: agent.token)
             #expect(answer.status == .ok, "a normal exchange by the same agent still succeeds")
-            try fixture.expectEveryRowReadsBack()
+            try await ServerFixture.expectEveryRowReadsBack(fixture.database)
         }
     }
 
@@ -96,25 +95,18 @@ import Testing
         let resident: RecordKey
         let incident: RecordKey
 
-        func request(_ index: Int) throws -> SyncRequest {
-            let stored = try fixture.stored(agent)
-            let last = try fixture.database.writer.read { db in
-                try Row.fetchOne(
-                    db,
-                    sql: "SELECT lastHlcMilliseconds, lastHlcLogical FROM agent WHERE replica = ?",
-                    arguments: [agent.id.rawValue]
-                )
-            }
-            let lastMilliseconds = UInt64(last?[0] as Int64? ?? 0)
+        func request(_ index: Int) async throws -> SyncRequest {
+            let stored = try await fixture.stored(agent)
+            let lastMilliseconds = try await fixture.database.lastClockReading(of: agent.id)?.wallMilliseconds ?? 0
             let hlc = HLCTimestamp(wallMilliseconds: max(fixture.clock.now, lastMilliseconds + 1))
             func operation(
                 _ key: RecordKey,
                 _ payload: SyncOperation.Payload,
                 offset: UInt64 = 1
-            ) throws -> SyncOperation {
+            ) async throws -> SyncOperation {
                 SyncOperation(
                     dot: Dot(replica: agent.id, counter: stored.acknowledgedThrough + offset),
-                    context: try fixture.storedRecord(key)?.clock ?? VersionVector(),
+                    context: try await fixture.database.storedRecord(key)?.clock ?? VersionVector(),
                     hlc: HLCTimestamp(wallMilliseconds: hlc.wallMilliseconds, logical: UInt32(offset - 1)),
                     type: key.type,
                     id: key.id,
@@ -126,20 +118,26 @@ import Testing
                 switch index % 6 {
                 case 0:
                     [
-                        try operation(
+                        try await operation(
                             fresh,
                             .create([
                                 "gridId": .string("c-1-1-1-1"), "address": .string("一组9号"), "headName": .string("包新户"),
                             ])
                         )
                     ]
-                case 1: [try operation(household, .set(["phone": .string("13800000001"), "note": .string("已核实")]))]
+                case 1:
+                    [try await operation(household, .set(["phone": .string("13800000001"), "note": .string("已核实")]))]
                 case 2:
-                    [try operation(incident, .event(IncidentEvent(action: .comment, node: "c-1-1-1-1", note: "跟进")))]
-                case 3: [try operation(resident, .add(field: "tags", element: "livingAlone"))]
+                    [
+                        try await operation(
+                            incident,
+                            .event(IncidentEvent(action: .comment, node: "c-1-1-1-1", note: "跟进"))
+                        )
+                    ]
+                case 3: [try await operation(resident, .add(field: "tags", element: "livingAlone"))]
                 case 4:
                     [
-                        try operation(
+                        try await operation(
                             RecordKey(type: .workLog, id: RecordID.make(nowMilliseconds: fixture.clock.now)),
                             .log([
                                 "gridId": .string("c-1-1-1-1"), "date": .string("2026-11-29"), "text": .string("走访"),
@@ -149,8 +147,8 @@ import Testing
                     ]
                 default:
                     [
-                        try operation(household, .set(["residenceType": .string("owned")])),
-                        try operation(resident, .remove(field: "tags", element: "livingAlone"), offset: 2),
+                        try await operation(household, .set(["residenceType": .string("owned")])),
+                        try await operation(resident, .remove(field: "tags", element: "livingAlone"), offset: 2),
                     ]
                 }
             return SyncRequest(batchId: "hostile-\(index)", cursor: stored.cursor, operations: operations)
@@ -159,56 +157,29 @@ import Testing
 }
 
 extension ServerFixture {
-    /// A cheap summary of everything an exchange writes: any change to a row of any table shows.
-    func storeDigest() throws -> [String] {
-        try database.writer.read { db in
-            try [
-                "SELECT COUNT(*) || ' ' || IFNULL(MAX(seq), 0) FROM oplog",
-                "SELECT COUNT(*) || ' ' || IFNULL(SUM(seq), 0) || ' ' || IFNULL(SUM(length(state)), 0) FROM record",
-                "SELECT group_concat(replica || ':' || acknowledgedThrough || ':' || cursor || ':' || lastHlcMilliseconds || ':' || lastHlcLogical || ':' || IFNULL(lastSyncAt, '-') || ':' || IFNULL(resyncRequestedAt, '-'), ',') FROM agent",
-                "SELECT COUNT(*) FROM conflict", "SELECT COUNT(*) FROM audit", "SELECT COUNT(*) FROM assignment",
-                "SELECT COUNT(*) FROM assignedOp", "SELECT COUNT(*) FROM openIncident",
-                "SELECT COUNT(*) FROM recordMove",
-                "SELECT IFNULL(group_concat(day || ' ' || last), '') FROM registryCounter",
-                "SELECT IFNULL(group_concat(key || ' ' || value), '') FROM serverState",
-            ].map { try String.fetchOne(db, sql: $0) ?? "" }
-        }
-    }
-
-    /// The store passes `PRAGMA integrity_check` and every agent, record and operation decodes.
-    func expectEveryRowReadsBack(sourceLocation: SourceLocation = #_sourceLocation) throws {
-        #expect(try database.integrityCheck() == ["ok"], sourceLocation: sourceLocation)
-        try ServerFixture.expectEveryRowReadsBack(database, sourceLocation: sourceLocation)
-    }
-
+    /// The store is sound by its engine's own check, every agent, record and operation decodes,
+    /// and the grid digests kept as records were written are those of the records as stored.
     static func expectEveryRowReadsBack(
-        _ database: SQLiteStore,
+        _ database: any SyncStore & StoreInspection,
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        try database.writer.read { db in
-            _ = try Row.fetchAll(db, sql: EnrolledAgent.selection).map(EnrolledAgent.init(row:))
-            for state in try Data.fetchAll(db, sql: "SELECT state FROM record") {
-                #expect(throws: Never.self, sourceLocation: sourceLocation) {
-                    try CanonicalJSON.decode(RecordState.self, from: state)
-                }
+    ) async throws {
+        #expect(try await database.integrityProblems() == [], sourceLocation: sourceLocation)
+        _ = try await database.agents()
+        var expected: [String: UInt64] = [:]
+        for record in try await database.storedRecords() {
+            #expect(throws: Never.self, sourceLocation: sourceLocation) {
+                try CanonicalJSON.decode(RecordState.self, from: record.state)
             }
-            for body in try Data.fetchAll(db, sql: "SELECT body FROM oplog") {
-                #expect(throws: Never.self, sourceLocation: sourceLocation) {
-                    try CanonicalJSON.decode(SyncOperation.self, from: body)
-                }
-            }
-            // The grid digests kept as records were written are those of the records as stored.
-            var expected: [String: UInt64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT gridId, state, digest FROM record") {
-                let digest = ScopeDigest.of(state: row["state"])
-                #expect(UInt64(bitPattern: row["digest"] as Int64) == digest, sourceLocation: sourceLocation)
-                expected[row["gridId"], default: 0] ^= digest
-            }
-            var kept: [String: UInt64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT gridId, digest FROM gridDigest") {
-                kept[row["gridId"]] = UInt64(bitPattern: row["digest"] as Int64)
-            }
-            #expect(kept.filter { $0.value != 0 } == expected.filter { $0.value != 0 }, sourceLocation: sourceLocation)
+            let digest = ScopeDigest.of(state: record.state)
+            #expect(record.digest == digest, sourceLocation: sourceLocation)
+            expected[record.gridId, default: 0] ^= digest
         }
+        for operation in try await database.loggedOperations() {
+            #expect(throws: Never.self, sourceLocation: sourceLocation) {
+                try CanonicalJSON.decode(SyncOperation.self, from: operation.body)
+            }
+        }
+        let kept = try await database.keptGridDigests()
+        #expect(kept.filter { $0.value != 0 } == expected.filter { $0.value != 0 }, sourceLocation: sourceLocation)
     }
 }

@@ -16,10 +16,10 @@ import Testing
     }
 
     @Test func aNewIncidentGetsARegistryNumberOnItsFirstSync() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
+            var reporter = try await fixture.enroll(grid: "c-1-1-1-1")
             let incident = reporter.reportIncident()
             let answer = try await client.sync(&reporter)
             let register = try #require(answer.operations.first)
@@ -35,15 +35,15 @@ import Testing
                 Self.registryNumbers(of: incident, in: reporter) == ["FM-20261129-000001"],
                 "the reporter pulls the register event"
             )
-            #expect(reporter.replica.records[incident] == (try fixture.storedRecord(incident)))
+            #expect(reporter.replica.records[incident] == (try await fixture.database.storedRecord(incident)))
         }
     }
 
     @Test func theRegistrationFollowsTheReportInHLCOrder() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
+            var reporter = try await fixture.enroll(grid: "c-1-1-1-1")
             let incident = reporter.reportIncident()
             let report = try #require(reporter.outbox.first)
             let register = try #require(try await client.sync(&reporter).operations.first)
@@ -54,11 +54,11 @@ import Testing
     }
 
     @Test func numbersIncreaseWithinADayAndRestartTheNextDay() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var first = try fixture.enroll(grid: "c-1-1-1-1")
-            var second = try fixture.enroll(grid: "c-1-2-1-1")
+            var first = try await fixture.enroll(grid: "c-1-1-1-1")
+            var second = try await fixture.enroll(grid: "c-1-2-1-1")
             let a = first.reportIncident()
             let b = first.reportIncident(summary: "路灯损坏")
             try await client.sync(&first)
@@ -79,10 +79,10 @@ import Testing
     }
 
     @Test func theCountyDateDecidesTheDayNotUTC() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
+            var reporter = try await fixture.enroll(grid: "c-1-1-1-1")
             let midnight = CountyTime.startOfDay(CountyTime.date(atMilliseconds: fixture.clock.now)) + 86_400_000
             fixture.clock.advance(by: midnight - 60_000 - fixture.clock.now)  // 23:59 in the county, 15:59 UTC
             let late = reporter.reportIncident()
@@ -96,10 +96,10 @@ import Testing
     }
 
     @Test func theRegistryPrefixComesFromTheSettings() async throws {
-        let fixture = try ServerFixture { $0.registryPrefix = "KZ" }
+        let fixture = try await ServerFixture { $0.registryPrefix = "KZ" }
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
+            var reporter = try await fixture.enroll(grid: "c-1-1-1-1")
             let incident = reporter.reportIncident()
             try await client.sync(&reporter)
             #expect(Self.registryNumbers(of: incident, in: reporter) == ["KZ-20261129-000001"])
@@ -107,16 +107,16 @@ import Testing
     }
 
     @Test func resendingTheIncidentDoesNotRegisterItTwice() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
+            var reporter = try await fixture.enroll(grid: "c-1-1-1-1")
             let incident = reporter.reportIncident()
             let request = reporter.request(batchId: "report")
             for _ in 1...3 { #expect(try await client.send(request, token: reporter.token).status == .ok) }
             reporter.write(.event(IncidentEvent(action: .comment, node: "c-1-1-1-1", note: "已电话联系当事人")), to: incident)
             try await client.sync(&reporter)
-            let events = try #require(try fixture.storedRecord(incident)).events
+            let events = try #require(try await fixture.database.storedRecord(incident)).events
             #expect(events.filter { $0.event.action == .register }.count == 1)
             #expect(events.count == 2)
             #expect(Self.registryNumbers(of: incident, in: reporter) == ["FM-20261129-000001"])
@@ -124,25 +124,25 @@ import Testing
     }
 
     @Test func aReportAndItsFirstStepsInOneBatchRegisterOnce() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
+            var reporter = try await fixture.enroll(grid: "c-1-1-1-1")
             let incident = reporter.reportIncident()
             reporter.write(.event(IncidentEvent(action: .selfClose, node: "c-1-1-1-1", note: "当场调解")), to: incident)
             let answer = try await client.sync(&reporter)
             #expect(answer.acknowledgedThrough == 2)
             #expect(Self.registryNumbers(of: incident, in: reporter).count == 1)
-            #expect(reporter.replica.records[incident] == (try fixture.storedRecord(incident)))
+            #expect(reporter.replica.records[incident] == (try await fixture.database.storedRecord(incident)))
         }
     }
 
     @Test func otherAgentsInScopeReceiveTheReportAndItsRegistration() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
-            var township = try fixture.enroll(grid: "c-1")
+            var reporter = try await fixture.enroll(grid: "c-1-1-1-1")
+            var township = try await fixture.enroll(grid: "c-1")
             let incident = reporter.reportIncident()
             try await client.sync(&reporter)
             let answer = try await client.sync(&township)
@@ -156,10 +156,10 @@ import Testing
     }
 
     @Test func aHouseholdOrWorkLogIsNeverRegistered() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             agent.addHousehold()
             agent.write(
                 .log(["gridId": .string("c-1-1-1-1"), "date": .string("2026-11-29"), "text": .string("走访5户")]),
@@ -168,7 +168,7 @@ import Testing
             let answer = try await client.sync(&agent)
             #expect(answer.acknowledgedThrough == 2)
             #expect(answer.operations.isEmpty)
-            #expect(try fixture.count("SELECT COUNT(*) FROM registryCounter") == 0)
+            #expect(try await fixture.database.registryCounters().isEmpty)
         }
     }
 }

@@ -63,10 +63,11 @@ import Testing
         var agents: [TestAgent]
         var reporter: TestAgent
 
-        init(_ fixture: ServerFixture) throws {
+        init(_ fixture: ServerFixture) async throws {
             self.fixture = fixture
-            reporter = try fixture.enroll(grid: "c-1-1-1-1")
-            agents = try IncidentRoleTests.actors.map { try fixture.enroll(grid: $0.grid) }
+            reporter = try await fixture.enroll(grid: "c-1-1-1-1")
+            agents = []
+            for actor in IncidentRoleTests.actors { agents.append(try await fixture.enroll(grid: actor.grid)) }
         }
 
         mutating func heldIncident(_ client: some TestClientProtocol) async throws -> RecordKey {
@@ -99,14 +100,14 @@ import Testing
             var step = event
             step.node = attempt.grid
             attempt.write(.event(step), to: incident)
-            let before = try fixture.storeState()
+            let before = try await fixture.storeState()
             do {
                 try await client.sync(&attempt)
                 agents[index] = attempt
                 return .stored
             } catch let failure as ExchangeFailure {
                 #expect(failure.status == .forbidden)
-                #expect(try fixture.storeState() == before, "a refused step writes nothing")
+                #expect(try await fixture.storeState() == before, "a refused step writes nothing")
                 switch failure.body.code {
                 case .notPermitted: return .notPermitted
                 case .outOfScope: return .outOfScope
@@ -119,10 +120,10 @@ import Testing
     }
 
     @Test func everyStepByEveryKindOfNodeIsAllowedOrRefusedAsTheTableSays() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var scene = try Scene(fixture)
+            var scene = try await Scene(fixture)
             for (event, expected) in Self.table {
                 let incident = try await scene.heldIncident(client)
                 for (index, actor) in Self.actors.enumerated() {
@@ -137,10 +138,10 @@ import Testing
     /// Dispatch goes down the actor's subtree, to a department, or anywhere from the county, and
     /// never to the actor itself (a fresh allowance for oneself); escalation goes up.
     @Test func dispatchAndEscalationTargetsFollowTheTree() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var scene = try Scene(fixture)
+            var scene = try await Scene(fixture)
             let holder = 0
             let village = 1
             let county = 4
@@ -182,10 +183,10 @@ import Testing
     /// not approve its own extension; once the county takes the incident back, the department's
     /// assignment ends, and its steps after it learned so are out of scope.
     @Test func aDepartmentActsAsHolderUntilTheIncidentLeavesIt() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var scene = try Scene(fixture)
+            var scene = try await Scene(fixture)
             let holder = 0
             let county = 4
             let department = 5
@@ -199,7 +200,7 @@ import Testing
                 )
                     == .stored
             )
-            #expect(try fixture.count("SELECT COUNT(*) FROM assignment WHERE node = 'c-dept'") == 1)
+            #expect(try await fixture.database.assignments().filter { $0.node == "c-dept" }.count == 1)
             _ = try? await client.sync(&scene.agents[department])  // 409: the assignment asks for a snapshot
             let pages = try await client.snapshotPages(token: scene.agents[department].token)
             for record in pages.flatMap(\.records) { scene.agents[department].replica.install(record) }
@@ -247,7 +248,7 @@ import Testing
                     == .stored
             )
             #expect(
-                try fixture.count("SELECT COUNT(*) FROM assignment WHERE node = 'c-dept'") == 0,
+                try await fixture.database.assignments().filter { $0.node == "c-dept" }.isEmpty,
                 "the assignment ended"
             )
             // A step the department took before it heard the county took the incident back is

@@ -9,14 +9,14 @@ import Testing
 /// The same endpoints over a real socket: a running daemon on an ephemeral port.
 @Suite struct LiveServerTests {
     @Test func twoAgentsSyncThroughARunningServer() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.live) { client in
             let health = try await client.executeRequest(uri: "/health", method: .get, headers: [:], body: nil)
             #expect(health.status == .ok)
 
-            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
-            var township = try fixture.enroll(grid: "c-1")
+            var reporter = try await fixture.enroll(grid: "c-1-1-1-1")
+            var township = try await fixture.enroll(grid: "c-1")
             let household = reporter.addHousehold()
             let incident = reporter.reportIncident()
             let answer = try await client.sync(&reporter)
@@ -32,10 +32,10 @@ import Testing
     }
 
     @Test func aRunningServerRefusesAGzipBombAndKeepsServing() async throws {
-        let fixture = try ServerFixture { $0.maxInflatedBytes = 1 << 20 }
+        let fixture = try await ServerFixture { $0.maxInflatedBytes = 1 << 20 }
         defer { fixture.remove() }
         try await fixture.application().test(.live) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             try await client.expectRefusal(
                 .payloadTooLarge,
                 .contentTooLarge,

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -28,12 +27,12 @@ import Testing
     }
 
     @Test func anExchangeWritingAResidentLogsNoPersonalData() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         let recorder = LogRecorder()
         try await fixture.application(logger: recorder.logger).test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
-            var reader = try fixture.enroll(grid: "c-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
+            var reader = try await fixture.enroll(grid: "c-1-1")
             let household = RecordKey(type: .household, id: RecordID.make(nowMilliseconds: fixture.clock.now))
             agent.write(
                 .create([
@@ -57,11 +56,11 @@ import Testing
     }
 
     @Test func aRefusedResidentLogsNoPersonalData() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         let recorder = LogRecorder()
         try await fixture.application(logger: recorder.logger).test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             let wrong: Character = Self.idNumber.last == "1" ? "2" : "1"
             let resident = agent.addResident(name: Self.name, ["idNumber": .string(Self.first17 + String(wrong))])
             agent.write(.add(field: "phones", element: Self.phone), to: resident)
@@ -75,19 +74,15 @@ import Testing
     }
 
     @Test func theAuditTrailHoldsNoPersonalData() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             let resident = agent.addResident(name: Self.name, ["idNumber": .string(Self.idNumber)])
             agent.write(.add(field: "phones", element: Self.phone), to: resident)
             try await client.sync(&agent)
-            let audit = try await fixture.database.writer.read { db in
-                try String.fetchAll(
-                    db,
-                    sql:
-                        "SELECT actor || ' ' || action || ' ' || IFNULL(subject, '') || ' ' || IFNULL(detail, '') FROM audit"
-                )
+            let audit = try await fixture.database.auditTrail().map {
+                "\($0.actor) \($0.action) \($0.subject ?? "") \($0.detail ?? "")"
             }
             #expect(audit.contains { $0.contains("push") }, "the push is in the audit trail")
             #expect(audit.allSatisfy { row in !Self.secrets.contains { row.contains($0) } })

@@ -9,11 +9,11 @@ import Testing
 /// Pulls come in pages of `settings.pageSize`; the cursor only moves when the agent commits a page.
 @Suite struct PullPagingTests {
     @Test func tenOperationsArriveInPagesOfThree() async throws {
-        let fixture = try ServerFixture { $0.pageSize = 3 }
+        let fixture = try await ServerFixture { $0.pageSize = 3 }
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var author = try fixture.enroll(grid: "c-1-1-1-1")
-            var reader = try fixture.enroll(grid: "c-1-1-1-1")
+            var author = try await fixture.enroll(grid: "c-1-1-1-1")
+            var reader = try await fixture.enroll(grid: "c-1-1-1-1")
             let household = author.addHousehold()
             for index in 1...9 { author.write(.set(["note": .string("第\(index)次走访")]), to: household) }
             #expect(try await client.sync(&author).acknowledgedThrough == 10)
@@ -25,18 +25,18 @@ import Testing
             #expect(pages.map(\.hasMore) == [true, true, true, false])
             #expect(pages.map(\.operations.count) == [3, 3, 3, 1])
             #expect(pages.flatMap(\.operations).map(\.dot.counter) == Array(1...10), "in server order, each once")
-            #expect(reader.cursor == (try fixture.latestSeq()))
+            #expect(reader.cursor == (try await fixture.latestSeq()))
             #expect(reader.cursor == 10)
             #expect(reader.replica.records[household] == author.replica.records[household], "all ten applied")
         }
     }
 
     @Test func eachPageCursorIsItsLastOperationsSequence() async throws {
-        let fixture = try ServerFixture { $0.pageSize = 3 }
+        let fixture = try await ServerFixture { $0.pageSize = 3 }
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var author = try fixture.enroll(grid: "c-1-1-1-1")
-            var reader = try fixture.enroll(grid: "c-1-1")
+            var author = try await fixture.enroll(grid: "c-1-1-1-1")
+            var reader = try await fixture.enroll(grid: "c-1-1")
             for _ in 0..<7 { author.addHousehold() }
             try await client.sync(&author)
             #expect(try await client.sync(&reader).cursor == 3)
@@ -48,11 +48,11 @@ import Testing
     }
 
     @Test func aRepeatedPullWithTheSameCursorReturnsTheSamePage() async throws {
-        let fixture = try ServerFixture { $0.pageSize = 3 }
+        let fixture = try await ServerFixture { $0.pageSize = 3 }
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var author = try fixture.enroll(grid: "c-1-1-1-1")
-            var reader = try fixture.enroll(grid: "c-1-1-1-1")
+            var author = try await fixture.enroll(grid: "c-1-1-1-1")
+            var reader = try await fixture.enroll(grid: "c-1-1-1-1")
             for _ in 0..<10 { author.addHousehold() }
             try await client.sync(&author)
             try await client.sync(&reader)  // commits the first page
@@ -64,17 +64,17 @@ import Testing
             #expect(first.cursor == again.cursor)
             #expect(first.operations.map(\.dot.counter) == [4, 5, 6])
             #expect(
-                try fixture.stored(reader).cursor == 3,
+                try await fixture.stored(reader).cursor == 3,
                 "the server records the cursor the agent committed, not the one it was offered"
             )
         }
     }
 
     @Test func anAgentNeverPullsItsOwnOperations() async throws {
-        let fixture = try ServerFixture { $0.pageSize = 3 }
+        let fixture = try await ServerFixture { $0.pageSize = 3 }
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var author = try fixture.enroll(grid: "c-1-1-1-1")
+            var author = try await fixture.enroll(grid: "c-1-1-1-1")
             for _ in 0..<5 { author.addHousehold() }
             let answer = try await client.sync(&author)
             #expect(answer.operations.isEmpty)
@@ -84,11 +84,11 @@ import Testing
     }
 
     @Test func theSameExchangePushesAndPulls() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var first = try fixture.enroll(grid: "c-1-1-1-1")
-            var second = try fixture.enroll(grid: "c-1-1-1-1")
+            var first = try await fixture.enroll(grid: "c-1-1-1-1")
+            var second = try await fixture.enroll(grid: "c-1-1-1-1")
             let theirs = first.addHousehold()
             try await client.sync(&first)
             let mine = second.addHousehold(address: "一组2号")
@@ -101,12 +101,12 @@ import Testing
     }
 
     @Test func pullingInterleavedWithOtherWritesLosesNothing() async throws {
-        let fixture = try ServerFixture { $0.pageSize = 2 }
+        let fixture = try await ServerFixture { $0.pageSize = 2 }
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var author = try fixture.enroll(grid: "c-1-1-1-1")
-            var reader = try fixture.enroll(grid: "c-1-1")
-            var outsider = try fixture.enroll(grid: "c-1-2")
+            var author = try await fixture.enroll(grid: "c-1-1-1-1")
+            var reader = try await fixture.enroll(grid: "c-1-1")
+            var outsider = try await fixture.enroll(grid: "c-1-2")
             for round in 0..<4 {
                 author.addHousehold(address: "一组\(round)号")
                 outsider.addHousehold(in: "c-1-2-1-1")
@@ -116,7 +116,7 @@ import Testing
             }
             try await client.syncFully(&reader)
             #expect(reader.replica.canonicalRecords == author.replica.canonicalRecords)
-            #expect(reader.cursor == (try fixture.latestSeq()))
+            #expect(reader.cursor == (try await fixture.latestSeq()))
         }
     }
 }

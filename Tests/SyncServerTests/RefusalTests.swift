@@ -13,7 +13,7 @@ import Testing
 @Suite struct RefusalTests {
     /// An agent at group c-1-1-1-1 with one household stored on the server.
     static func seededAgent(_ fixture: ServerFixture, _ client: some TestClientProtocol) async throws -> TestAgent {
-        var agent = try fixture.enroll(grid: "c-1-1-1-1")
+        var agent = try await fixture.enroll(grid: "c-1-1-1-1")
         agent.addHousehold()
         try await client.sync(&agent)
         try #require(agent.outbox.isEmpty)
@@ -23,7 +23,7 @@ import Testing
     // MARK: Bodies
 
     @Test func randomBytesMarkedGzipAreMalformedBody() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let agent = try await Self.seededAgent(fixture, client)
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func aGzipBodyCutInHalfIsMalformedBody() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -55,12 +55,12 @@ import Testing
                 fixture: fixture
             )
             #expect(error?.message.contains("cut short") == true)
-            #expect(try fixture.stored(agent).acknowledgedThrough == 1)
+            #expect(try await fixture.stored(agent).acknowledgedThrough == 1)
         }
     }
 
     @Test func gzipOfSomethingElseThanJSONIsMalformedBody() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let agent = try await Self.seededAgent(fixture, client)
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func plainTextWithoutGzipIsMalformedBody() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let agent = try await Self.seededAgent(fixture, client)
@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func jsonOfTheWrongShapeIsMalformedBody() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let agent = try await Self.seededAgent(fixture, client)
@@ -112,7 +112,7 @@ import Testing
     }
 
     @Test func aPlainJSONBodyIsAccepted() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -132,7 +132,7 @@ import Testing
     // MARK: Operations the server does not understand
 
     @Test func anUnknownOperationKindIsUnknownKind() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -143,7 +143,7 @@ import Testing
     }
 
     @Test func anUnknownKeyInAnOperationIsUnknownField() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -164,7 +164,7 @@ import Testing
     }
 
     @Test func aKeyOfAnotherKindIsUnknownField() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -179,7 +179,7 @@ import Testing
     }
 
     @Test func anUnknownIncidentActionIsUnknownKind() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -192,7 +192,7 @@ import Testing
     }
 
     @Test func anUnknownKeyInAnIncidentEventIsUnknownField() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -208,7 +208,7 @@ import Testing
     }
 
     @Test func anUnknownFieldNameIsUnknownField() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -220,7 +220,7 @@ import Testing
     }
 
     @Test func anUnknownRecordTypeIsUnknownKind() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -233,7 +233,7 @@ import Testing
     // MARK: Values
 
     @Test func aWrongIDCheckDigitIsInvalidValue() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -255,7 +255,7 @@ import Testing
     }
 
     @Test func aCreateInAGridThatDoesNotExistIsInvalidValue() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -274,10 +274,10 @@ import Testing
 
     /// Households and residents live in level-4 grids; a village agent cannot file one at the village.
     @Test func aHouseholdOutsideALevelFourGridIsInvalidValue() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var village = try fixture.enroll(grid: "c-1-1")
+            var village = try await fixture.enroll(grid: "c-1-1")
             village.addHousehold(in: "c-1-1")
             let operation = try #require(village.outbox.last)
             let error = try await client.expectRefusal(
@@ -292,7 +292,7 @@ import Testing
     }
 
     @Test func aSetMovingAHouseholdToAGridThatDoesNotExistIsInvalidValue() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -309,7 +309,7 @@ import Testing
     }
 
     @Test func aMissingRequiredFieldIsInvalidValue() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -320,7 +320,7 @@ import Testing
     }
 
     @Test func aRefusalLateInABatchStoresNothingOfTheBatch() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -328,14 +328,14 @@ import Testing
             agent.addHousehold(address: "一组3号")
             agent.addHousehold(in: "c-9-9-9-9")
             try await client.expectRefusal(.invalidValue, .unprocessableContent, for: agent, fixture: fixture)
-            #expect(try fixture.count("SELECT COUNT(*) FROM record") == 1)
+            #expect(try await fixture.database.storedRecords().count == 1)
         }
     }
 
     // MARK: Clocks
 
     @Test func anHLCTooFarAheadIsClockDriftNamingOnlyThoseOperations() async throws {
-        let fixture = try ServerFixture { $0.maxDriftSeconds = 300 }
+        let fixture = try await ServerFixture { $0.maxDriftSeconds = 300 }
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -350,14 +350,14 @@ import Testing
             let error = try await client.expectRefusal(.clockDrift, .unprocessableContent, for: agent, fixture: fixture)
             #expect(error?.dots == [drifted.dot], "only the drifted operation is named")
             #expect(
-                try fixture.stored(agent).acknowledgedThrough == 1,
+                try await fixture.stored(agent).acknowledgedThrough == 1,
                 "the good operation before it is not stored either"
             )
         }
     }
 
     @Test func driftedOperationsAreAcceptedOnceTheServerCatchesUp() async throws {
-        let fixture = try ServerFixture { $0.maxDriftSeconds = 300 }
+        let fixture = try await ServerFixture { $0.maxDriftSeconds = 300 }
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -371,7 +371,7 @@ import Testing
     }
 
     @Test func anHLCExactlyAtTheBoundIsAccepted() async throws {
-        let fixture = try ServerFixture { $0.maxDriftSeconds = 300 }
+        let fixture = try await ServerFixture { $0.maxDriftSeconds = 300 }
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -384,7 +384,7 @@ import Testing
     // MARK: Size limits
 
     @Test func aBodyOverTheCompressedLimitIsPayloadTooLarge() async throws {
-        let fixture = try ServerFixture { $0.maxBodyBytes = 2048 }
+        let fixture = try await ServerFixture { $0.maxBodyBytes = 2048 }
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -402,7 +402,7 @@ import Testing
     }
 
     @Test func aPlainBodyOverTheInflatedLimitIsPayloadTooLarge() async throws {
-        let fixture = try ServerFixture { $0.maxInflatedBytes = 4096 }
+        let fixture = try await ServerFixture { $0.maxInflatedBytes = 4096 }
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -421,7 +421,7 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func aGzipBombIsPayloadTooLargeAndFast() async throws {
-        let fixture = try ServerFixture { $0.maxInflatedBytes = 1 << 20 }
+        let fixture = try await ServerFixture { $0.maxInflatedBytes = 1 << 20 }
         defer { fixture.remove() }
         let bomb = ByteBuffer(bytes: Self.gzipBomb)
         try #require(bomb.readableBytes < 8 << 20, "the bomb fits under the compressed limit")
@@ -445,7 +445,7 @@ import Testing
     // MARK: Tokens
 
     @Test func anUnknownTokenIsUnauthorized() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -462,7 +462,7 @@ import Testing
     }
 
     @Test func aMissingAuthorizationIsUnauthorized() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -478,14 +478,14 @@ import Testing
     }
 
     @Test func aTokenWithoutTheBearerSchemeIsUnauthorized() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
             agent.addHousehold()
             var headers = Wire.headers(token: nil)
             headers[.authorization] = "Basic \(agent.token)"
-            let before = try fixture.storeState()
+            let before = try await fixture.storeState()
             let response = try await client.executeRequest(
                 uri: "/v1/sync",
                 method: .post,
@@ -493,17 +493,17 @@ import Testing
                 body: Wire.gzipJSON(agent.request())
             )
             #expect(response.status == .unauthorized)
-            #expect(try fixture.storeState() == before)
+            #expect(try await fixture.storeState() == before)
         }
     }
 
     @Test func aRevokedAgentIsUnauthorized() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
             agent.addHousehold()
-            try fixture.database.revoke(agent.id, reason: "laptop stolen", actor: "test", now: fixture.clock.now)
+            try await fixture.database.revoke(agent.id, reason: "laptop stolen", actor: "test", now: fixture.clock.now)
             try await client.expectRefusal(.unauthorized, .unauthorized, for: agent, fixture: fixture)
         }
     }
@@ -511,7 +511,7 @@ import Testing
     // MARK: Counters and authorship
 
     @Test func aGapInCountersIsMissingDependency() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -521,12 +521,12 @@ import Testing
             #expect(agent.outbox.map(\.dot.counter) == [3])
             let error = try await client.expectRefusal(.missingDependency, .badRequest, for: agent, fixture: fixture)
             #expect(error?.dots == [Dot(replica: agent.id, counter: 3)])
-            #expect(try fixture.storedRecord(third) == nil)
+            #expect(try await fixture.database.storedRecord(third) == nil)
         }
     }
 
     @Test func anEditOfARecordTheServerHasNotGotIsMissingDependency() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -537,11 +537,11 @@ import Testing
     }
 
     @Test func anOperationAuthoredByAnotherReplicaIsInvalidValue() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             let agent = try await Self.seededAgent(fixture, client)
-            var other = try fixture.enroll(grid: "c-1-1-1-1")
+            var other = try await fixture.enroll(grid: "c-1-1-1-1")
             let foreign = other.write(
                 .create(["gridId": .string("c-1-1-1-1"), "address": .string("一组9号"), "headName": .string("包他人")]),
                 to: RecordKey(type: .household, id: RecordID.make(nowMilliseconds: fixture.clock.now))
@@ -559,7 +559,7 @@ import Testing
     }
 
     @Test func anAgentAuthoredRegisterEventIsInvalidValue() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -580,7 +580,7 @@ import Testing
     }
 
     @Test func anUnsupportedProtocolVersionIsRefused() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)
@@ -599,7 +599,7 @@ import Testing
     }
 
     @Test func everyErrorBodyHasBothLanguages() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
             var agent = try await Self.seededAgent(fixture, client)

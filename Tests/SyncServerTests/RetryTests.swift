@@ -9,10 +9,10 @@ import Testing
 /// Retrying a batch is always safe: what is stored is acknowledged again and never applied twice.
 @Suite struct RetryTests {
     @Test func theSameBatchThreeTimesIsStoredOnce() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             let household = agent.addHousehold()
             agent.write(.set(["phone": .string("13800000001")]), to: household)
             let resident = agent.addResident(["householdId": .string(household.id)])
@@ -25,31 +25,27 @@ import Testing
                 #expect(response.status == .ok, "attempt \(attempt)")
                 let answer = try Wire.decode(SyncResponse.self, from: response)
                 #expect(answer.acknowledgedThrough == 4, "attempt \(attempt)")
-                #expect(try fixture.stored(agent).acknowledgedThrough == 4)
-                #expect(try fixture.count("SELECT COUNT(*) FROM oplog WHERE replica = ?", [agent.id.rawValue]) == 4)
-                for counter in 1...4 {
-                    #expect(
-                        try fixture.count(
-                            "SELECT COUNT(*) FROM oplog WHERE replica = ? AND counter = ?",
-                            [agent.id.rawValue, counter]
-                        ) == 1
-                    )
+                #expect(try await fixture.stored(agent).acknowledgedThrough == 4)
+                let logged = try await fixture.database.loggedOperations().map(\.dot).filter { $0.replica == agent.id }
+                #expect(logged.count == 4)
+                for counter in UInt64(1)...4 {
+                    #expect(logged.filter { $0.counter == counter }.count == 1)
                 }
-                states.append(try fixture.storeState())
+                states.append(try await fixture.storeState())
             }
             #expect(states[1].records == states[0].records, "record state unchanged by a retry")
             #expect(states[2].records == states[0].records)
-            #expect(states[2].oplog == states[0].oplog)
-            #expect(try fixture.storedRecord(household) == agent.replica.records[household])
-            #expect(try fixture.storedRecord(resident) == agent.replica.records[resident])
+            #expect(states[2].operations == states[0].operations)
+            #expect(try await fixture.database.storedRecord(household) == agent.replica.records[household])
+            #expect(try await fixture.database.storedRecord(resident) == agent.replica.records[resident])
         }
     }
 
     @Test func aRetryWithNewOperationsAtTheEndStoresOnlyTheNewOnes() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             let household = agent.addHousehold()
             agent.write(.set(["phone": .string("13800000001")]), to: household)
             let first = try await client.send(agent.request(batchId: "b1"), token: agent.token)
@@ -59,19 +55,19 @@ import Testing
             agent.addHousehold(address: "一组2号")
             let answer = try await client.sync(&agent)
             #expect(answer.acknowledgedThrough == 4)
-            #expect(try fixture.count("SELECT COUNT(*) FROM oplog WHERE replica = ?", [agent.id.rawValue]) == 4)
-            #expect(try fixture.storedOperations().map(\.dot.counter) == [1, 2, 3, 4])
-            #expect(try fixture.storedRecord(household) == agent.replica.records[household])
+            #expect(try await fixture.database.loggedOperations().filter { $0.dot.replica == agent.id }.count == 4)
+            #expect(try await fixture.storedOperations().map(\.dot.counter) == [1, 2, 3, 4])
+            #expect(try await fixture.database.storedRecord(household) == agent.replica.records[household])
             #expect(agent.outbox.isEmpty)
         }
     }
 
     @Test func aRetryRepliesWithTheSamePage() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var author = try fixture.enroll(grid: "c-1-1-1-1")
-            var reader = try fixture.enroll(grid: "c-1-1-1-1")
+            var author = try await fixture.enroll(grid: "c-1-1-1-1")
+            var reader = try await fixture.enroll(grid: "c-1-1-1-1")
             author.addHousehold()
             author.addHousehold()
             try await client.sync(&author)
@@ -87,27 +83,27 @@ import Testing
     }
 
     @Test func aRetryOfAnIncidentDoesNotRegisterItTwice() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             let incident = agent.reportIncident()
             let request = agent.request(batchId: "incident")
             for _ in 1...3 {
                 #expect(try await client.send(request, token: agent.token).status == .ok)
             }
-            let events = try #require(try fixture.storedRecord(incident)).events
+            let events = try #require(try await fixture.database.storedRecord(incident)).events
             #expect(events.filter { $0.event.action == .register }.count == 1)
-            #expect(try fixture.count("SELECT COUNT(*) FROM oplog WHERE replica = 0") == 1)
-            #expect(try fixture.count("SELECT last FROM registryCounter") == 1)
+            #expect(try await fixture.database.loggedOperations().filter { $0.dot.replica == .server }.count == 1)
+            #expect(try await Array(fixture.database.registryCounters().values) == [1])
         }
     }
 
     @Test func anEmptyBatchIsAnAcknowledgementOfWhatIsStored() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             agent.addHousehold()
             agent.addHousehold()
             try await client.sync(&agent)
@@ -116,18 +112,18 @@ import Testing
     }
 
     @Test func aRetriedBatchAfterARefusalIsStoredOnceFixed() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             agent.addHousehold()
             let household = agent.addHousehold()
             var request = agent.request(batchId: "same")
             request.protocolVersion = 9
             #expect(try await client.send(request, token: agent.token).status == .badRequest)
             try await client.sync(&agent, batchId: "same")
-            #expect(try fixture.count("SELECT COUNT(*) FROM oplog WHERE replica = ?", [agent.id.rawValue]) == 2)
-            #expect(try fixture.storedRecord(household) == agent.replica.records[household])
+            #expect(try await fixture.database.loggedOperations().filter { $0.dot.replica == agent.id }.count == 2)
+            #expect(try await fixture.database.storedRecord(household) == agent.replica.records[household])
         }
     }
 }

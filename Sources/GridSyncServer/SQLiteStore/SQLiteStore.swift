@@ -76,11 +76,6 @@ package struct SQLiteStore: Sendable {
         try PrivateFiles.restrict(path)
         try writer.write { try StoreEpochs.advance($0, now: WallClock.nowMilliseconds()) }
     }
-
-    /// Runs `PRAGMA integrity_check` and returns its verdict (`ok` when sound).
-    func integrityCheck() throws -> [String] {
-        try writer.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
-    }
 }
 
 extension SQLiteStore: SyncStore {}

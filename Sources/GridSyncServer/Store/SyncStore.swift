@@ -8,7 +8,8 @@ package import Shared
 /// The rules that need no stored state are above it (``ExchangeRules/check(_:from:now:)``); the
 /// rules that judge an operation against what is stored (scope, moves, registry numbers,
 /// assignments) run inside ``exchange(_:)``. `SQLiteStore` is the county's engine; a province's
-/// runs on PostgreSQL behind the same verbs, and the server tests drive either through them.
+/// runs on PostgreSQL behind the same verbs, and the server tests drive either through them (and
+/// check what each holds through ``StoreInspection``).
 package protocol SyncStore: Sendable {
     // MARK: Agents
 

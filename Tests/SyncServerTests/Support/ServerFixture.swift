@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -47,33 +46,34 @@ enum TestCounty {
 /// A server store in its own temporary folder, with the test county loaded and a movable clock.
 struct ServerFixture {
     let directory: URL
-    let database: SQLiteStore
+    /// Driven only through the server's verbs and checked only through ``StoreInspection``, so the
+    /// tests run against whichever engine ``TestStore`` opens.
+    let database: any SyncStore & StoreInspection
     var settings: ServerSettings
     let clock: ManualClock
 
-    init(configure: (inout ServerSettings) -> Void = { _ in }) throws {
+    init(configure: (inout ServerSettings) -> Void = { _ in }) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gridsync-test-\(UUID().uuidString)")
-        database = try SQLiteStore.open(directory: directory.path)
+        database = try TestStore.open(directory: directory.path)
         clock = ManualClock()
         settings = ServerSettings()
         settings.dataDirectory = directory.path
         settings.port = 0
         configure(&settings)
-        try database.addGrids(TestCounty.nodes, actor: "test", now: clock.now)
+        try await database.addGrids(TestCounty.nodes, actor: "test", now: clock.now)
     }
 
     /// Enrolls an agent and marks its initial snapshot as taken, so it can sync at once
     /// (`snapshotTaken: false` leaves the initial snapshot pending, as a real enrollment does).
-    func enroll(grid: String, snapshotTaken: Bool = true) throws -> TestAgent {
-        let (agent, token) = try database.enroll(gridId: grid, name: nil, actor: "test", now: clock.now)
-        if snapshotTaken {
-            try database.writer.write { db in
-                try db.execute(
-                    sql: "UPDATE agent SET resyncRequestedAt = NULL, resyncReason = NULL WHERE replica = ?",
-                    arguments: [agent.replica.rawValue]
-                )
-            }
-        }
+    func enroll(grid: String, snapshotTaken: Bool = true) async throws -> TestAgent {
+        let (agent, token) = try await database.enroll(
+            gridId: grid,
+            name: nil,
+            replica: nil,
+            actor: "test",
+            now: clock.now
+        )
+        if snapshotTaken { try await database.markSnapshotTaken(by: agent.replica) }
         return TestAgent(replica: InMemoryReplica(replica: agent.replica), token: token, grid: grid, clock: clock)
     }
 
@@ -283,7 +283,7 @@ extension TestClientProtocol {
         fixture: ServerFixture,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> ErrorBody? {
-        let before = try fixture.storeState()
+        let before = try await fixture.storeState()
         let response = try await executeRequest(
             uri: "/v1/sync",
             method: .post,
@@ -297,7 +297,11 @@ extension TestClientProtocol {
             "answered \(response.status): \(error?.message ?? "no error body")",
             sourceLocation: sourceLocation
         )
-        #expect(try fixture.storeState() == before, "a refused request changes nothing", sourceLocation: sourceLocation)
+        #expect(
+            try await fixture.storeState() == before,
+            "a refused request changes nothing",
+            sourceLocation: sourceLocation
+        )
         return error
     }
 
@@ -323,71 +327,38 @@ extension TestClientProtocol {
 
 /// Everything an exchange can write, read back so a test can show that a refused request changed nothing.
 struct StoreState: Equatable {
-    let oplog: [String]
-    let records: [String]
-    let conflicts: [String]
-    let agents: [String]
-    let registryCounters: [String]
-    let serverState: [String]
-    let auditRows: Int
+    let operations: [LoggedOperation]
+    let records: [StoredRecord]
+    let conflicts: [ConflictMark]
+    let agents: [EnrolledAgent]
+    /// The rest: assignments, record moves, the audit trail, the registry and server counters.
+    let digest: StoreDigest
 }
 
 extension ServerFixture {
-    func storeState() throws -> StoreState {
-        try database.writer.read { db in
-            func rows(_ sql: String) throws -> [String] { try String.fetchAll(db, sql: sql) }
-            return StoreState(
-                oplog: try rows(
-                    "SELECT seq || ' ' || replica || ':' || counter || ' ' || hex(body) FROM oplog ORDER BY seq"
-                ),
-                records: try rows(
-                    "SELECT type || '/' || id || ' ' || seq || ' ' || hex(state) FROM record ORDER BY type, id"
-                ),
-                conflicts: try rows("SELECT type || '/' || recordId || '.' || field FROM conflict ORDER BY 1"),
-                agents: try rows(
-                    "SELECT replica || ' ack ' || acknowledgedThrough || ' cursor ' || cursor || ' sync ' || IFNULL(lastSyncAt, '-') || ' resync ' || IFNULL(resyncRequestedAt, '-') FROM agent ORDER BY replica"
-                ),
-                registryCounters: try rows("SELECT day || ' ' || last FROM registryCounter ORDER BY day"),
-                serverState: try rows("SELECT key || ' ' || value FROM serverState ORDER BY key"),
-                auditRows: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit") ?? 0
-            )
-        }
+    func storeState() async throws -> StoreState {
+        StoreState(
+            operations: try await database.loggedOperations(),
+            records: try await database.storedRecords(),
+            conflicts: try await database.conflictMarks(),
+            agents: try await database.agents(),
+            digest: try await database.storeDigest()
+        )
     }
 
     /// The agent as the server holds it (acknowledgement, cursor, pending resync).
-    func stored(_ agent: TestAgent) throws -> EnrolledAgent {
-        try database.writer.read { db in try #require(try SQLiteStore.agent(db, replica: agent.id)) }
-    }
-
-    /// A count from the store, e.g. `count("SELECT COUNT(*) FROM oplog WHERE replica = ?", [1])`.
-    func count(_ sql: String, _ arguments: [any DatabaseValueConvertible] = []) throws -> Int {
-        try database.writer.read { db in try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0 }
-    }
-
-    /// The merged state of one record as the server stores it.
-    func storedRecord(_ key: RecordKey) throws -> RecordState? {
-        try database.writer.read { db in
-            try Data.fetchOne(
-                db,
-                sql: "SELECT state FROM record WHERE type = ? AND id = ?",
-                arguments: [key.type.rawValue, key.id]
-            )
-            .map { try CanonicalJSON.decode(RecordState.self, from: $0) }
-        }
+    func stored(_ agent: TestAgent) async throws -> EnrolledAgent {
+        try #require(try await database.agents().first { $0.replica == agent.id })
     }
 
     /// Every operation in the log, in sequence order.
-    func storedOperations() throws -> [SyncOperation] {
-        try database.writer.read { db in
-            try Data.fetchAll(db, sql: "SELECT body FROM oplog ORDER BY seq").map {
-                try CanonicalJSON.decode(SyncOperation.self, from: $0)
-            }
-        }
+    func storedOperations() async throws -> [SyncOperation] {
+        try await database.loggedOperations().map { try CanonicalJSON.decode(SyncOperation.self, from: $0.body) }
     }
 
     /// The newest sequence number in the operation log.
-    func latestSeq() throws -> UInt64 {
-        UInt64(try count("SELECT IFNULL(MAX(seq), 0) FROM oplog"))
+    func latestSeq() async throws -> UInt64 {
+        try await database.loggedOperations().last?.seq ?? 0
     }
 }
 
