@@ -21,9 +21,8 @@ package struct MergeBatch {
     private let now: UInt64
     private let rules: ExchangeRules
     private let cache: RecordCache?
-    /// The records the batch has read or written, except the one the engine holds at the moment.
-    private var states: [RecordKey: RecordState] = [:]
-    /// Where each of those records stands, and what saving it must change.
+    /// The records the batch has read or written: each one's state, where it stands, and what
+    /// saving it must change. One dictionary, since every lookup hashes a 36-character id.
     private var places: [RecordKey: Place] = [:]
     /// Whether the operation last admitted creates its record.
     private var admitsNewRecord = false
@@ -32,7 +31,7 @@ package struct MergeBatch {
     private(set) var acknowledgedThrough: UInt64
     /// The agent's newest stored HLC reading; each of its operations must be stamped later.
     private var lastHLC: HLCTimestamp = .zero
-    /// The grid tree as the incident role table asks about it, read on demand.
+    /// The grid tree as this transaction reads it: the role table's questions and records' scopes.
     private let grids: StoredGridPlacement
     private(set) var stored = 0
     /// Operations of this batch acknowledged as set aside.
@@ -47,6 +46,8 @@ package struct MergeBatch {
     private(set) var saved: [SavedRecord] = []
 
     private struct Place {
+        /// Nil while the engine holds it (``takeRecord(_:)``), and for a record being created.
+        var state: RecordState?
         var scope: GridScope
         /// Whether the stored row had conflicts, so saving knows if the conflict index may need a change.
         var hadConflicts = false
@@ -60,6 +61,12 @@ package struct MergeBatch {
         var assigned: [String] = []
         /// The stored row's grid and digest contribution; nil for a record this batch creates.
         var stored: (grid: String, digest: UInt64)?
+
+        /// Takes back the record from the engine.
+        mutating func put(_ record: RecordState, changed: Bool) {
+            state = record
+            if changed { dirty = true }
+        }
     }
 
     /// A batch for `agent`'s operations, or for the server's own when `agent` is nil.
@@ -184,7 +191,7 @@ package struct MergeBatch {
             return true
         }
         guard let grid = try GridWrites.grid(of: operation.record, seenBy: operation.context, db),
-            let stood = try GridScope.fetch(db, gridId: grid)
+            let stood = try grids.scope(of: grid)
         else { return false }
         return stood.isVisible(to: agent)
     }
@@ -202,7 +209,7 @@ package struct MergeBatch {
         case .set(let fields):
             try checkHousehold(in: fields, of: operation, by: agent)
             if let grid = fields["gridId"]?.stringValue {
-                guard let written = try GridScope.fetch(db, gridId: grid) else {
+                guard let written = try grids.scope(of: grid) else {
                     throw ExchangeError.unknownGrid(grid, dot: operation.dot)
                 }
                 guard written.isVisible(to: agent) else {
@@ -230,7 +237,7 @@ package struct MergeBatch {
     ) throws {
         guard operation.type == .resident, let id = fields["householdId"]?.stringValue else { return }
         let key = RecordKey(type: .household, id: id)
-        guard try states[key] != nil || keepExisting(key), let household = places[key] else {
+        guard try places[key] != nil || keepExisting(key), let household = places[key] else {
             // One this agent created in an operation set aside: what it could not know, set aside too.
             let setAside = try Int.fetchOne(
                 db,
@@ -257,8 +264,8 @@ package struct MergeBatch {
     /// one never had the record's history, so they take a fresh snapshot at their next sync.
     private mutating func followMove(of key: RecordKey, by operation: SyncOperation, agent: EnrolledAgent) throws {
         guard case .set(let fields) = operation.payload, fields["gridId"] != nil, var place = places[key],
-            let visible = states[key]?.visibleValue(of: "gridId")?.stringValue,
-            visible != place.scope.gridId, let target = try GridScope.fetch(db, gridId: visible)
+            let visible = place.state?.visibleValue(of: "gridId")?.stringValue,
+            visible != place.scope.gridId, let target = try grids.scope(of: visible)
         else { return }
         let previous = place.scope
         place.scope = target
@@ -293,7 +300,7 @@ package struct MergeBatch {
     /// a set-aside creation).
     @discardableResult
     mutating func author(_ payload: SyncOperation.Payload, on record: RecordKey) throws -> SyncOperation {
-        if states[record] == nil, try !keepExisting(record) {
+        if places[record] == nil, try !keepExisting(record) {
             guard let place = try newPlace(record, payload) else {
                 throw ExchangeError(
                     code: .notFound,
@@ -335,7 +342,7 @@ package struct MergeBatch {
     mutating func finish(batchId: String?, cursor: UInt64?) throws -> Int {
         var opened = 0
         for (key, place) in places where place.dirty {
-            guard let state = states[key] else { continue }
+            guard let state = place.state else { continue }
             try saveRecord(state, at: place)
             saved.append((key, lastSeq, state))
             if place.hadConflicts || state.registers.values.contains(where: { $0.count > 1 }) {
@@ -375,7 +382,7 @@ package struct MergeBatch {
         switch operation.payload {
         case .create(let fields), .log(let fields):
             guard let grid = fields["gridId"]?.stringValue else { throw ExchangeError.missingDependency(operation.dot) }
-            guard let scope = try GridScope.fetch(db, gridId: grid) else {
+            guard let scope = try grids.scope(of: grid) else {
                 throw ExchangeError.unknownGrid(grid, dot: operation.dot)
             }
             try Self.checkHome(of: operation, in: scope)
@@ -390,7 +397,7 @@ package struct MergeBatch {
         switch payload {
         case .create(let fields), .log(let fields):
             guard let grid = fields["gridId"]?.stringValue else { return nil }
-            guard let scope = try GridScope.fetch(db, gridId: grid) else {
+            guard let scope = try grids.scope(of: grid) else {
                 throw ExchangeError(
                     code: .invalidValue,
                     message: LocalizedText("Grid \(grid) does not exist.", zh: "网格 \(grid) 不存在。")
@@ -404,13 +411,12 @@ package struct MergeBatch {
 
     /// Reads a stored record into the batch; false when the store has none.
     private mutating func keepExisting(_ key: RecordKey) throws -> Bool {
-        guard let (state, place) = try loadExisting(key) else { return false }
-        states[key] = state
+        guard let place = try loadExisting(key) else { return false }
         places[key] = place
         return true
     }
 
-    private func loadExisting(_ key: RecordKey) throws -> (RecordState, Place)? {
+    private func loadExisting(_ key: RecordKey) throws -> Place? {
         guard
             let row = try Row.fetchOne(
                 db.cachedStatement(sql: Statements.loadRecord),
@@ -419,7 +425,7 @@ package struct MergeBatch {
         else { return nil }
         let state =
             try cache?.state(of: key, seq: row["seq"]) ?? CanonicalJSON.decode(RecordState.self, from: row["state"])
-        var place = Place(scope: GridScope(row: row))
+        var place = Place(state: state, scope: GridScope(row: row))
         place.hadConflicts = state.registers.values.contains { $0.count > 1 }
         place.stored = (row["gridId"], UInt64(bitPattern: row["digest"] as Int64))
         if key.type == .incident {
@@ -428,7 +434,7 @@ package struct MergeBatch {
                 arguments: [key.type.rawValue, key.id]
             )
         }
-        return (state, place)
+        return place
     }
 
     /// Appends an applied operation, whose canonical JSON is `body`, to the log, filed under where
@@ -454,7 +460,7 @@ package struct MergeBatch {
     /// snapshot at their next sync to receive the history. The assignment ends when the incident
     /// leaves the node: the operation that moves it away is the last one filed for it.
     private mutating func followAssignment(of key: RecordKey) throws {
-        guard key.type == .incident, let state = states[key], var entry = places[key],
+        guard key.type == .incident, var entry = places[key], let state = entry.state,
             let incident = IncidentState(record: state)
         else { return }
         defer { places[key] = entry }
@@ -467,7 +473,7 @@ package struct MergeBatch {
         }
         entry.assigned.removeAll { $0 != holder }
         guard !entry.assigned.contains(holder), !entry.scope.ancestors.contains(holder),
-            let scope = try GridScope.fetch(db, gridId: holder),
+            let scope = try grids.scope(of: holder),
             scope.ancestors.contains(where: { $0 != nil })  // the county sees everything
         else { return }
         try db.execute(
@@ -592,21 +598,20 @@ extension MergeBatch: ReplicaStore {
     package mutating func nextCounter() throws -> UInt64 { try nextServerCounter() }
 
     package mutating func takeRecord(_ key: RecordKey) throws -> RecordState? {
-        if let state = states.removeValue(forKey: key) { return state }
-        guard let (state, place) = try loadExisting(key) else { return nil }
+        if let state = places[key]?.state.take() { return state }
+        guard var place = try loadExisting(key) else { return nil }
+        let state = place.state.take()
         places[key] = place
         return state
     }
 
     package mutating func putRecord(_ record: RecordState, changed: Bool) {
-        if changed {
-            places[record.key]?.dirty = true
-        } else if record.clock.isEmpty {
+        guard changed || !record.clock.isEmpty else {
             // A record refused at its creation: nothing of it stays for the rest of the batch.
             places[record.key] = nil
             return
         }
-        states[record.key] = record
+        places[record.key]?.put(record, changed: changed)
     }
 
     package func heldOperations(for key: RecordKey) -> [SyncOperation] { [] }
@@ -630,10 +635,14 @@ extension MergeBatch: ReplicaStore {
     /// written before it passes; then its move, if it is one, joins the record's grid history.
     package mutating func admit(_ operation: SyncOperation, to record: RecordState) throws {
         guard let agent else { return }
-        if places[operation.record] == nil { places[operation.record] = try newPlace(for: operation) }
-        guard let place = places[operation.record],
-            try isInScope(record, at: place, as: operation, sees: agent)
-        else {
+        let place: Place
+        if let known = places[operation.record] {
+            place = known
+        } else {
+            place = try newPlace(for: operation)
+            places[operation.record] = place
+        }
+        guard try isInScope(record, at: place, as: operation, sees: agent) else {
             throw ExchangeError.outOfScope(operation.dot, agentGrid: agent.gridId)
         }
         // Its reading follows everything its context covers: a step backdated before a

@@ -1,10 +1,12 @@
 import GRDB
 import Shared
 
-/// The incident role table's view of the stored grid tree, read node by node inside the batch's
-/// transaction and remembered for the rest of it.
+/// The grid tree as one transaction reads it, node by node, each remembered for the rest of it:
+/// the incident role table's questions and the scope of the grids the batch's records stand in
+/// (most of a batch's records stand in its agent's own grid, read once).
 ///
-/// A node the store cannot read counts as absent, so a step that depends on it is refused.
+/// For the role table a node the store cannot read counts as absent, so a step that depends on
+/// it is refused.
 final class StoredGridPlacement: GridPlacement {
     private struct Node {
         let level: Int
@@ -17,6 +19,11 @@ final class StoredGridPlacement: GridPlacement {
 
     init(_ db: Database) { self.db = db }
 
+    /// The node's scope, or nil when the grid does not exist.
+    func scope(of id: String) throws -> GridScope? {
+        try read(id).map { GridScope(gridId: id, ancestors: $0.ancestors) }
+    }
+
     func isCounty(_ node: String) -> Bool { self.node(node)?.level == GridLevel.county.rawValue }
 
     func isDepartment(_ node: String) -> Bool { self.node(node)?.kind == GridNode.Kind.department.rawValue }
@@ -26,14 +33,20 @@ final class StoredGridPlacement: GridPlacement {
         return isCounty(ancestor) || below.ancestors.contains(ancestor)
     }
 
-    private func node(_ id: String) -> Node? {
+    private func node(_ id: String) -> Node? { (try? read(id)) ?? nil }
+
+    private func read(_ id: String) throws -> Node? {
         if let known = nodes[id] { return known }
-        let row = try? Row.fetchOne(
+        let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT level, kind, g1, g2, g3, g4 FROM gridNode WHERE id = ?"),
             arguments: [id]
         )
-        let node = row.map {
-            Node(level: $0["level"], kind: $0["kind"], ancestors: [$0["g1"], $0["g2"], $0["g3"], $0["g4"]])
+        let node = row.map { row in
+            Node(
+                level: row["level"],
+                kind: row["kind"],
+                ancestors: ["g1", "g2", "g3", "g4"].map { (row[$0] as String?)?.nilIfEmpty }
+            )
         }
         nodes[id] = node
         return node
