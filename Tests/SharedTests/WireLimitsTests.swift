@@ -151,6 +151,17 @@ import Testing
         #expect(throws: Never.self) { try rule.validate(.string("第一行\n第二行\t完"), field: "address") }
     }
 
+    /// The control-character check is the general category Cc, for every scalar there is.
+    @Test func controlCharactersAreExactlyTheCcCategory() {
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if scalar.isControlCharacter != (scalar.properties.generalCategory == .control) {
+                Issue.record("U+\(String(value, radix: 16)) disagrees")
+                return
+            }
+        }
+    }
+
     // MARK: Clock arithmetic
 
     @Test func aClockAtTheEndOfItsLogicalPartMovesToTheNextMillisecond() {

@@ -48,6 +48,13 @@ public enum ValueRule: Sendable {
     }
 }
 
+extension Unicode.Scalar {
+    /// Whether the scalar is a control character (general category Cc): C0, DEL and C1. Those are
+    /// fixed ranges, and asking for the general category looked up tables for every scalar of
+    /// every text field of every operation.
+    var isControlCharacter: Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
+}
+
 extension String {
     /// Text of at most `maxLength` Unicode scalars (so at most 4 × `maxLength` bytes), without
     /// control characters other than tab and line breaks.
@@ -60,7 +67,7 @@ extension String {
         for scalar in unicodeScalars {
             count += 1
             guard count <= maxLength else { return false }
-            if scalar.properties.generalCategory == .control, !["\t", "\n", "\r"].contains(scalar) { return false }
+            if scalar.isControlCharacter, !["\t", "\n", "\r"].contains(scalar) { return false }
         }
         return true
     }
