@@ -36,7 +36,7 @@ extension SQLiteStore {
         var people = DemoPeople(seed: 2022)
         var sizes = SplitMix64(seed: 3273)
         var ids = SplitMix64(seed: 150_000)
-        var counter: UInt64 = 0
+        var author = DemoAuthor()
         var totals = (households: 0, residents: 0)
         let townships = Dictionary(grouping: groups) { GridScope(node: $0, in: tree).ancestors[0]! }.sorted {
             $0.key < $1.key
@@ -50,18 +50,7 @@ extension SQLiteStore {
                 )
                 func insert(_ fields: [String: FieldValue], as type: RecordType, in scope: GridScope) throws -> String {
                     let key = RecordKey(type: type, id: RecordID.make(nowMilliseconds: now, using: &ids))
-                    counter += 1
-                    var state = RecordState(type: type, id: key.id)
-                    state.apply(
-                        SyncOperation(
-                            dot: Dot(replica: .server, counter: counter),
-                            context: VersionVector(),
-                            hlc: HLCTimestamp(wallMilliseconds: now),
-                            type: type,
-                            id: key.id,
-                            payload: .create(fields)
-                        )
-                    )
+                    let state = author.create(fields, as: key, now: now)
                     let g = scope.recordColumns
                     let bytes = CanonicalJSON.encode(state)
                     let digest = ScopeDigest.of(state: bytes)
@@ -87,7 +76,7 @@ extension SQLiteStore {
                 try GridDigests.apply(digests, db)
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)",
-                    arguments: [Int64(counter)]
+                    arguments: [Int64(author.counter)]
                 )
             }
             progress(done + 1, townships.count)
@@ -104,4 +93,36 @@ extension SQLiteStore {
         }
         return totals
     }
+}
+
+/// The server authoring the demo's records through ``ReplicaEngine``, as it authors its own
+/// operations everywhere else: one record at a time, handed straight to a row, with no outbox
+/// (agents get the records in their enrollment snapshot, not through the log).
+private struct DemoAuthor: ReplicaStore {
+    typealias Failure = Never
+    var replica: ReplicaID { .server }
+    var clock = HybridLogicalClock()
+    private(set) var counter: UInt64 = 0
+    private var written: RecordState?
+
+    /// The record a creation of `fields` makes.
+    mutating func create(_ fields: [String: FieldValue], as key: RecordKey, now: UInt64) -> RecordState {
+        ReplicaEngine.author([.create(fields)], on: key, now: now, in: &self)
+        defer { written = nil }
+        return written!
+    }
+
+    mutating func nextCounter() -> UInt64 {
+        counter += 1
+        return counter
+    }
+
+    func takeRecord(_ key: RecordKey) -> RecordState? { nil }
+    mutating func putRecord(_ record: RecordState, changed: Bool) { written = record }
+    func heldOperations(for key: RecordKey) -> [SyncOperation] { [] }
+    func hold(_ operation: SyncOperation) {}
+    func unhold(_ operation: SyncOperation) {}
+    func unholdAll() {}
+    func queue(_ operation: SyncOperation) {}
+    func outbox() -> [SyncOperation] { [] }
 }
