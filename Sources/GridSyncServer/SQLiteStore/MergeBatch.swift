@@ -41,7 +41,7 @@ package struct MergeBatch {
     private(set) var registered = 0
     private var lastSeq: Int64 = 0
     /// What the saved records change in their grids' digests, written once in ``finish(batchId:cursor:)``.
-    private var digestChanges = GridDigests.Changes()
+    private var digestChanges = GridDigestChanges()
     /// The records written by ``finish(batchId:cursor:)``, for the cache once the transaction commits.
     private(set) var saved: [SavedRecord] = []
 
