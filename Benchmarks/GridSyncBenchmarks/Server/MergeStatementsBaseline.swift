@@ -4,10 +4,10 @@ import GridSyncServer
 import Shared
 
 /// The merge's SQL alone: for each batch, the statements an agent's batch alone in its transaction
-/// runs in ``MergeBatch`` (its acknowledgement read, a read of each record it touches, its operation
-/// rows, one row per touched record, its progress and its audit line), with every byte already
-/// encoded. What merging would cost if validating, applying and encoding were free: the ceiling
-/// for the merge's ingest ratio on this machine.
+/// runs through ``SQLiteMergeStorage`` (its acknowledgement read, a read of each record it touches,
+/// its operation rows, one row per touched record, its progress and its audit line), with every
+/// byte already encoded. What merging would cost if validating, applying and encoding were free:
+/// the ceiling for the merge's ingest ratio on this machine.
 struct MergeStatementsBaseline {
     private let pool: DatabasePool
 
@@ -46,26 +46,29 @@ struct MergeStatementsBaseline {
         throws
     {
         let replica = batch.agent.replica.rawValue
-        _ = try Row.fetchOne(db.cachedStatement(sql: MergeBatch.Statements.acknowledged), arguments: [replica])
-        _ = try Row.fetchAll(db.cachedStatement(sql: MergeBatch.Statements.setAsideOfAgent), arguments: [replica])
+        _ = try Row.fetchOne(db.cachedStatement(sql: SQLiteMergeStorage.Statements.acknowledged), arguments: [replica])
+        _ = try Row.fetchAll(
+            db.cachedStatement(sql: SQLiteMergeStorage.Statements.setAsideOfAgent),
+            arguments: [replica]
+        )
         let scope = batch.scope.ancestors
         var touched: [RecordKey] = []
         for (operation, body) in zip(batch.operations, batch.bodies) {
             if !touched.contains(operation.record) {
                 touched.append(operation.record)
                 _ = try Row.fetchOne(
-                    db.cachedStatement(sql: MergeBatch.Statements.loadRecord),
+                    db.cachedStatement(sql: SQLiteMergeStorage.Statements.loadRecord),
                     arguments: [operation.type.rawValue, operation.id]
                 )
             }
-            try db.cachedStatement(sql: MergeBatch.Statements.appendOperation).execute(arguments: [
+            try db.cachedStatement(sql: SQLiteMergeStorage.Statements.appendOperation).execute(arguments: [
                 replica, Int64(operation.dot.counter), scope[0], scope[1], scope[2], scope[3], body, Int64(now),
             ])
         }
         let seq = db.lastInsertedRowID
         let columns = batch.scope.recordColumns
         for key in touched {
-            try db.cachedStatement(sql: MergeBatch.Statements.saveRecord).execute(arguments: [
+            try db.cachedStatement(sql: SQLiteMergeStorage.Statements.saveRecord).execute(arguments: [
                 key.type.rawValue, key.id, batch.scope.gridId, columns[0], columns[1], columns[2], columns[3],
                 states[key], seq, 0,
             ])
@@ -73,7 +76,7 @@ struct MergeStatementsBaseline {
         try db.cachedStatement(sql: GridDigests.applyChange).execute(arguments: [batch.scope.gridId, 0])
         let last = batch.operations.last.map { Int64($0.dot.counter) } ?? 0
         let hlc = batch.operations.last?.hlc ?? .zero
-        try db.cachedStatement(sql: MergeBatch.Statements.progress).execute(arguments: [
+        try db.cachedStatement(sql: SQLiteMergeStorage.Statements.progress).execute(arguments: [
             last, Int64(hlc.wallMilliseconds), Int64(hlc.logical), Int64(now), 0, replica,
         ])
         try Audit.record(

@@ -8,21 +8,9 @@ import Shared
 ///
 /// Every record row carries its own contribution (`record.digest`), and `gridDigest` the XOR of
 /// the contributions of the records whose grid it is. A write XORs the old contribution out of the
-/// grid it left and the new one into the grid it stands in; ``Changes`` gathers a batch's writes
-/// and ``apply(_:_:)`` writes them once per grid, inside the batch's transaction.
+/// grid it left and the new one into the grid it stands in; ``GridDigestChanges`` gathers a batch's
+/// writes and ``apply(_:_:)`` writes them once per grid, inside the batch's transaction.
 package enum GridDigests {
-    /// The XOR changes a batch of record writes makes to grid digests.
-    struct Changes {
-        private(set) var byGrid: [String: UInt64] = [:]
-
-        /// A record written: it stood in `old.grid` contributing `old.digest` (nil when new), and
-        /// now stands in `grid` contributing `now`.
-        mutating func record(from old: (grid: String, digest: UInt64)?, to grid: String, digest now: UInt64) {
-            if let old { byGrid[old.grid, default: 0] ^= old.digest }
-            byGrid[grid, default: 0] ^= now
-        }
-    }
-
     /// Stored as SQLite's signed 64-bit integers, bit for bit.
     static func column(_ digest: UInt64) -> Int64 { Int64(bitPattern: digest) }
 
@@ -32,7 +20,7 @@ package enum GridDigests {
         DO UPDATE SET digest = (digest | excluded.digest) & ~(digest & excluded.digest)
         """
 
-    static func apply(_ changes: Changes, _ db: Database) throws {
+    static func apply(_ changes: GridDigestChanges, _ db: Database) throws {
         for (grid, change) in changes.byGrid where change != 0 {
             try db.cachedStatement(sql: applyChange).execute(arguments: [grid, column(change)])
         }
@@ -69,7 +57,7 @@ package enum GridDigests {
     /// Computes every record's contribution and every grid's digest from the stored states: for
     /// the migration that introduced them.
     static func rebuild(_ db: Database) throws {
-        var changes = Changes()
+        var changes = GridDigestChanges()
         let rows = try Row.fetchCursor(db, sql: "SELECT rowid, gridId, state FROM record")
         while let row = try rows.next() {
             let digest = ScopeDigest.of(state: row["state"])

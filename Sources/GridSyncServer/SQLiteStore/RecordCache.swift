@@ -1,9 +1,6 @@
 import Shared
 import Synchronization
 
-/// A record as a transaction left it: its key, the row's `seq`, and the state.
-typealias SavedRecord = (key: RecordKey, seq: Int64, state: RecordState)
-
 /// Decoded record states, kept between exchanges so the merge does not decode the same JSON again.
 ///
 /// An entry is only used while the record's row still carries the `seq` it was cached with, so a

@@ -72,7 +72,7 @@ extension SQLiteStore {
                     )
                 )
             }
-            var batch = try MergeBatch(db: db, agent: nil, now: now, rules: ExchangeRules())
+            var batch = try MergeBatch(over: SQLiteMergeStorage(db), agent: nil, now: now, rules: ExchangeRules())
             try batch.author(.set([field: value]), on: record)
             _ = try batch.finish(batchId: nil, cursor: nil)
             try Audit.record(

@@ -43,7 +43,7 @@ extension SQLiteStore {
         }
         for (done, (_, grids)) in townships.enumerated() {
             try writer.write { db in
-                var digests = GridDigests.Changes()
+                var digests = GridDigestChanges()
                 let statement = try db.cachedStatement(
                     sql:
                         "INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"

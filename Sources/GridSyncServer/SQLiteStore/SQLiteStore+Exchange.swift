@@ -25,7 +25,12 @@ extension SQLiteStore {
             if let recovered = request.recovered {
                 try Self.recordRecovery(db, recovered, from: agent, now: exchange.now)
             }
-            var batch = try MergeBatch(db: db, agent: agent, now: exchange.now, rules: exchange.rules, cache: cache)
+            var batch = try MergeBatch(
+                over: SQLiteMergeStorage(db, cache: cache),
+                agent: agent,
+                now: exchange.now,
+                rules: exchange.rules
+            )
             // Operations at or below the acknowledgement are a retry's: it may have to learn again
             // which of them were set aside.
             let operations = request.operations

@@ -61,7 +61,7 @@ extension SQLiteStore {
                         calendar: calendar
                     )
                 else { return nil }
-                var batch = try MergeBatch(db: db, agent: nil, now: now, rules: ExchangeRules())
+                var batch = try MergeBatch(over: SQLiteMergeStorage(db), agent: nil, now: now, rules: ExchangeRules())
                 let reason =
                     step.card == nil
                     ? "申请退办，上报上一级 / returned as out of remit, sent one level up"

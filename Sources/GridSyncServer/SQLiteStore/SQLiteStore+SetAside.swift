@@ -48,7 +48,7 @@ extension SQLiteStore {
             }
             let operation = try CanonicalJSON.decode(SyncOperation.self, from: row["body"])
             if apply {
-                var batch = try MergeBatch(db: db, agent: nil, now: now, rules: ExchangeRules())
+                var batch = try MergeBatch(over: SQLiteMergeStorage(db), agent: nil, now: now, rules: ExchangeRules())
                 try batch.author(operation.payload, on: operation.record)
                 _ = try batch.finish(batchId: nil, cursor: nil)
             }

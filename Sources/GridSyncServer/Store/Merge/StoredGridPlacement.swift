@@ -1,4 +1,3 @@
-import GRDB
 import Shared
 
 /// The grid tree as one transaction reads it, node by node, each remembered for the rest of it:
@@ -7,17 +6,11 @@ import Shared
 ///
 /// For the role table a node the store cannot read counts as absent, so a step that depends on
 /// it is refused.
-final class StoredGridPlacement: GridPlacement {
-    private struct Node {
-        let level: Int
-        let kind: String
-        let ancestors: [String?]
-    }
+final class StoredGridPlacement<Storage: MergeStorage>: GridPlacement {
+    private let storage: Storage
+    private var nodes: [String: GridNodePlacement?] = [:]
 
-    private let db: Database
-    private var nodes: [String: Node?] = [:]
-
-    init(_ db: Database) { self.db = db }
+    init(_ storage: Storage) { self.storage = storage }
 
     /// The node's scope, or nil when the grid does not exist.
     func scope(of id: String) throws -> GridScope? {
@@ -33,21 +26,11 @@ final class StoredGridPlacement: GridPlacement {
         return isCounty(ancestor) || below.ancestors.contains(ancestor)
     }
 
-    private func node(_ id: String) -> Node? { (try? read(id)) ?? nil }
+    private func node(_ id: String) -> GridNodePlacement? { (try? read(id)) ?? nil }
 
-    private func read(_ id: String) throws -> Node? {
+    private func read(_ id: String) throws -> GridNodePlacement? {
         if let known = nodes[id] { return known }
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT level, kind, g1, g2, g3, g4 FROM gridNode WHERE id = ?"),
-            arguments: [id]
-        )
-        let node = row.map { row in
-            Node(
-                level: row["level"],
-                kind: row["kind"],
-                ancestors: ["g1", "g2", "g3", "g4"].map { (row[$0] as String?)?.nilIfEmpty }
-            )
-        }
+        let node = try storage.placement(of: id)
         nodes[id] = node
         return node
     }

@@ -2,48 +2,19 @@ import Foundation
 import GRDB
 import Shared
 
-/// The `gridWrite` table: every write of a moved record's `gridId`, as ``FieldHistory`` reads them,
-/// so an edit is judged by where its record stood when its author last saw it.
-///
-/// A record that never moved has no rows: where it stands is where it was created. The first move
-/// writes the record's creation beside it (the live `gridId` values the move replaces), so records
-/// that stay put, almost all of them, cost nothing here.
-enum GridWrites {
-    /// Records a write of `gridId` that `operation` makes to `state` (the record before it applies).
-    static func record(_ operation: SyncOperation, before state: RecordState, _ db: Database) throws {
-        guard case .set(let fields) = operation.payload, let grid = fields["gridId"] else { return }
-        let hasHistory = try Bool.fetchOne(
+/// The SQLite engine's `gridWrite` table, which keeps the writes ``GridWrites`` records: one row per
+/// write of a moved record's `gridId`, with its dot, clock reading and context.
+extension GridWrites {
+    /// Whether the record has rows.
+    static func exists(of key: RecordKey, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM gridWrite WHERE type = ? AND id = ?)"),
-            arguments: [state.type.rawValue, state.id]
-        )
-        if hasHistory != true {
-            // What the record was created with: a creation's context is empty.
-            for value in state.registers["gridId"] ?? [] {
-                try insert(
-                    FieldHistory.Write(dot: value.dot, hlc: value.hlc, context: VersionVector(), value: value.value),
-                    of: state.key,
-                    db
-                )
-            }
-        }
-        let write = FieldHistory.Write(dot: operation.dot, hlc: operation.hlc, context: operation.context, value: grid)
-        try insert(write, of: state.key, db)
-    }
-
-    /// The grid the author of an operation with `context` saw the record in; nil for a record that
-    /// never moved (it stands where it was created).
-    ///
-    /// A context that saw none of the writes is judged by where the record was created, as one
-    /// that saw no move is: a laptop that enrolled again after being copied renumbers its edits
-    /// of a record that left its grid with the old identity's part of their contexts dropped.
-    static func grid(of key: RecordKey, seenBy context: VersionVector, _ db: Database) throws -> String? {
-        let history = try history(of: key, db)
-        let seen = history.visibleValue(seenBy: context) ?? history.writes.first { $0.context.isEmpty }?.value
-        return seen?.stringValue
+            arguments: [key.type.rawValue, key.id]
+        ) == true
     }
 
     /// Every recorded write of the record's `gridId`; empty for a record that never moved.
-    private static func history(of key: RecordKey, _ db: Database) throws -> FieldHistory {
+    static func history(of key: RecordKey, _ db: Database) throws -> FieldHistory {
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql:
@@ -116,7 +87,7 @@ enum GridWrites {
     }
 
     /// A write recorded twice (a backfill meeting the log) keeps its first row.
-    private static func insert(_ write: FieldHistory.Write, of key: RecordKey, _ db: Database) throws {
+    static func insert(_ write: FieldHistory.Write, of key: RecordKey, _ db: Database) throws {
         guard let grid = write.value.stringValue else { return }
         try db.cachedStatement(
             sql: """

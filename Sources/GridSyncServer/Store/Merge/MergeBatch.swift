@@ -1,7 +1,6 @@
 import Foundation
-import GRDB
 import RecordDigest
-package import Shared
+import Shared
 
 /// One write transaction's worth of merging: operations applied to records, appended to the
 /// operation log, and the touched records saved once at the end.
@@ -15,12 +14,15 @@ package import Shared
 /// and decides when an agent's applies, as it does on the laptops. The server holds nothing back
 /// (an operation whose causes it lacks refuses the batch), its outbox is the log, and it judges
 /// each agent's operation on the record as stored before it applies (``admit(_:to:)``).
-package struct MergeBatch {
-    private let db: Database
+///
+/// The rules are written here once, above the engines, over `Storage`, the verbs of one engine's
+/// transaction (``MergeStorage``). Generic rather than over `any MergeStorage`, so the release
+/// build specializes the batch for each engine within the module: no witness-table call per verb.
+struct MergeBatch<Storage: MergeStorage> {
+    private let storage: Storage
     private let agent: EnrolledAgent?
     private let now: UInt64
     private let rules: ExchangeRules
-    private let cache: RecordCache?
     /// The records the batch has read or written: each one's state, where it stands, and what
     /// saving it must change. One dictionary, since every lookup hashes a 36-character id.
     private var places: [RecordKey: Place] = [:]
@@ -32,7 +34,7 @@ package struct MergeBatch {
     /// The agent's newest stored HLC reading; each of its operations must be stamped later.
     private var lastHLC: HLCTimestamp = .zero
     /// The grid tree as this transaction reads it: the role table's questions and records' scopes.
-    private let grids: StoredGridPlacement
+    private let grids: StoredGridPlacement<Storage>
     private(set) var stored = 0
     /// Operations of this batch acknowledged as set aside.
     private(set) var setAsideCount = 0
@@ -41,7 +43,7 @@ package struct MergeBatch {
     private(set) var registered = 0
     private var lastSeq: Int64 = 0
     /// What the saved records change in their grids' digests, written once in ``finish(batchId:cursor:)``.
-    private var digestChanges = GridDigests.Changes()
+    private var digestChanges = GridDigestChanges()
     /// The records written by ``finish(batchId:cursor:)``, for the cache once the transaction commits.
     private(set) var saved: [SavedRecord] = []
 
@@ -69,23 +71,18 @@ package struct MergeBatch {
         }
     }
 
-    /// A batch for `agent`'s operations, or for the server's own when `agent` is nil.
-    init(db: Database, agent: EnrolledAgent?, now: UInt64, rules: ExchangeRules, cache: RecordCache? = nil) throws {
-        self.db = db
+    /// A batch over `storage`, one transaction's, for `agent`'s operations, or for the server's
+    /// own when `agent` is nil.
+    init(over storage: Storage, agent: EnrolledAgent?, now: UInt64, rules: ExchangeRules) throws {
+        self.storage = storage
         self.agent = agent
         self.now = now
         self.rules = rules
-        self.cache = cache
-        grids = StoredGridPlacement(db)
+        grids = StoredGridPlacement(storage)
         acknowledgedThrough = 0
-        if let agent,
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: Statements.acknowledged),
-                arguments: [agent.replica.rawValue]
-            )
-        {
-            acknowledgedThrough = UInt64(row[0] as Int64)
-            lastHLC = HLCTimestamp(wallMilliseconds: UInt64(row[1] as Int64), logical: UInt32(row[2] as Int64))
+        if let agent, let progress = try storage.progress(of: agent.replica) {
+            acknowledgedThrough = progress.acknowledgedThrough
+            lastHLC = progress.lastHLC
         }
     }
 
@@ -135,15 +132,7 @@ package struct MergeBatch {
     private mutating func setAsideDot(under operation: SyncOperation, by agent: EnrolledAgent) throws -> Dot? {
         guard operation.context[agent.replica] > 0 else { return nil }
         if setAsideByRecord == nil {
-            var known: [RecordKey: [UInt64]] = [:]
-            for row in try Row.fetchAll(
-                db.cachedStatement(sql: Statements.setAsideOfAgent),
-                arguments: [agent.replica.rawValue]
-            ) {
-                guard let type = RecordType(rawValue: row["type"]) else { continue }
-                known[RecordKey(type: type, id: row["recordId"]), default: []].append(UInt64(row["counter"] as Int64))
-            }
-            setAsideByRecord = known
+            setAsideByRecord = try storage.setAsideCounters(of: agent.replica)
         }
         return setAsideByRecord?[operation.record]?.map { Dot(replica: agent.replica, counter: $0) }
             .first { operation.context.covers($0) }
@@ -156,17 +145,7 @@ package struct MergeBatch {
         because error: ExchangeError,
         by agent: EnrolledAgent
     ) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO setAside(replica, counter, type, recordId, body, code, message, messageZh, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                agent.replica.rawValue, Int64(operation.dot.counter), operation.type.rawValue, operation.id,
-                body, error.code.rawValue, error.message.english, error.message.chinese,
-                Int64(now),
-            ]
-        )
+        try storage.insertSetAside(operation, of: agent.replica, body: body, because: error, now: now)
         setAsideByRecord?[operation.record, default: []].append(operation.dot.counter)
         setAsideCount += 1
     }
@@ -190,7 +169,7 @@ package struct MergeBatch {
         {
             return true
         }
-        guard let grid = try GridWrites.grid(of: operation.record, seenBy: operation.context, db),
+        guard let grid = try GridWrites.grid(of: operation.record, seenBy: operation.context, storage),
             let stood = try grids.scope(of: grid)
         else { return false }
         return stood.isVisible(to: agent)
@@ -239,12 +218,7 @@ package struct MergeBatch {
         let key = RecordKey(type: .household, id: id)
         guard try places[key] != nil || keepExisting(key), let household = places[key] else {
             // One this agent created in an operation set aside: what it could not know, set aside too.
-            let setAside = try Int.fetchOne(
-                db,
-                sql: "SELECT COUNT(*) FROM setAside WHERE replica = ? AND type = 'household' AND recordId = ?",
-                arguments: [agent.replica.rawValue, id]
-            )
-            if setAside ?? 0 > 0 {
+            if try storage.setAsideCount(of: agent.replica, on: key) > 0 {
                 throw ExchangeError.noHousehold(operation.dot, id, agentGrid: agent.gridId).settingAside()
             }
             // One the store never had is what a forged client names, or an honest one after the
@@ -272,17 +246,12 @@ package struct MergeBatch {
         place.moved = true
         place.moves.append((lastSeq, previous, operation.dot))
         places[key] = place
-        let candidates = try Row.fetchAll(
-            db,
-            sql: "\(EnrolledAgent.selection) WHERE revokedAt IS NULL AND agent.resyncRequestedAt IS NULL"
-        ).map(EnrolledAgent.init(row:))
+        let candidates = try storage.agentsNotAskedToResync()
         for other in candidates where target.isVisible(to: other) && !previous.isVisible(to: other) {
-            try db.execute(
-                sql: "UPDATE agent SET resyncRequestedAt = ?, resyncReason = ? WHERE replica = ?",
-                arguments: [
-                    Int64(now), "\(operation.type.rawValue) \(operation.id) moved into grid \(visible)",
-                    other.replica.rawValue,
-                ]
+            try storage.requestResync(
+                of: other.replica,
+                reason: "\(operation.type.rawValue) \(operation.id) moved into grid \(visible)",
+                now: now
             )
         }
     }
@@ -312,9 +281,9 @@ package struct MergeBatch {
             }
             places[record] = place
         }
-        let db = db
+        let storage = storage
         let operation = try ReplicaEngine.author([payload], on: record, now: now, in: &self) { operation, before in
-            try GridWrites.record(operation, before: before ?? RecordState(type: record.type, id: record.id), db)
+            try GridWrites.record(operation, before: before ?? RecordState(type: record.type, id: record.id), storage)
         }[0]
         try followAssignment(of: record)
         return operation
@@ -324,16 +293,7 @@ package struct MergeBatch {
     /// this batch and those of a retried one, so an agent whose answer was lost still learns.
     func setAsideNotices(in counters: ClosedRange<UInt64>) throws -> [SetAsideNotice] {
         guard let agent else { return [] }
-        return try Row.fetchAll(
-            db.cachedStatement(sql: Statements.setAsideNotices),
-            arguments: [agent.replica.rawValue, Int64(counters.lowerBound), Int64(counters.upperBound)]
-        ).map { row in
-            SetAsideNotice(
-                dot: Dot(replica: agent.replica, counter: UInt64(row["counter"] as Int64)),
-                code: row["code"],
-                message: LocalizedText(row["message"], zh: row["messageZh"])
-            )
-        }
+        return try storage.setAsideNotices(of: agent.replica, in: counters)
     }
 
     /// Saves every touched record, its conflicts, the server counter and the agent's progress.
@@ -349,21 +309,18 @@ package struct MergeBatch {
                 opened += try saveConflicts(of: state)
             }
         }
-        try GridDigests.apply(digestChanges, db)
-        if let serverCounter {
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)",
-                arguments: [Int64(serverCounter)]
-            )
-        }
+        try storage.applyDigestChanges(digestChanges)
+        if let serverCounter { try storage.saveServerCounter(serverCounter) }
         if let agent {
-            try db.cachedStatement(sql: Statements.progress).execute(arguments: [
-                Int64(acknowledgedThrough), Int64(lastHLC.wallMilliseconds), Int64(lastHLC.logical), Int64(now),
-                cursor.map(Int64.init), agent.replica.rawValue,
-            ])
+            try storage.saveProgress(
+                of: agent.replica,
+                acknowledgedThrough: acknowledgedThrough,
+                lastHLC: lastHLC,
+                cursor: cursor,
+                now: now
+            )
             if stored > 0 || setAsideCount > 0 {
-                try Audit.record(
-                    db,
+                try storage.audit(
                     at: now,
                     actor: "agent:\(agent.replica.rawValue)",
                     action: "push",
@@ -417,23 +374,11 @@ package struct MergeBatch {
     }
 
     private func loadExisting(_ key: RecordKey) throws -> Place? {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: Statements.loadRecord),
-                arguments: [key.type.rawValue, key.id]
-            )
-        else { return nil }
-        let state =
-            try cache?.state(of: key, seq: row["seq"]) ?? CanonicalJSON.decode(RecordState.self, from: row["state"])
-        var place = Place(state: state, scope: GridScope(row: row))
-        place.hadConflicts = state.registers.values.contains { $0.count > 1 }
-        place.stored = (row["gridId"], UInt64(bitPattern: row["digest"] as Int64))
-        if key.type == .incident {
-            place.assigned = try String.fetchAll(
-                db.cachedStatement(sql: "SELECT node FROM assignment WHERE type = ? AND id = ? ORDER BY node"),
-                arguments: [key.type.rawValue, key.id]
-            )
-        }
+        guard let record = try storage.record(key) else { return nil }
+        var place = Place(state: record.state, scope: record.scope)
+        place.hadConflicts = record.state.registers.values.contains { $0.count > 1 }
+        place.stored = (record.scope.gridId, record.digest)
+        place.assigned = record.assigned
         return place
     }
 
@@ -441,16 +386,9 @@ package struct MergeBatch {
     /// its record stood, and for the nodes the record is assigned to.
     private mutating func appendToLog(_ operation: SyncOperation, body: Data) throws {
         guard let place = places[operation.record] else { preconditionFailure("an operation of a record not read") }
-        let scope = place.scope.ancestors
-        try db.cachedStatement(sql: Statements.appendOperation).execute(arguments: [
-            operation.dot.replica.rawValue, Int64(operation.dot.counter), scope[0], scope[1], scope[2], scope[3],
-            body, Int64(now),
-        ])
-        lastSeq = db.lastInsertedRowID
+        lastSeq = try storage.appendToLog(operation, body: body, filedUnder: place.scope, now: now)
         for node in place.assigned {
-            try db.cachedStatement(sql: "INSERT INTO assignedOp(node, seq) VALUES (?, ?)").execute(arguments: [
-                node, lastSeq,
-            ])
+            try storage.file(lastSeq, for: node)
         }
     }
 
@@ -466,94 +404,49 @@ package struct MergeBatch {
         defer { places[key] = entry }
         let holder = incident.responsibleNode
         for node in entry.assigned where node != holder {
-            try db.execute(
-                sql: "DELETE FROM assignment WHERE node = ? AND type = ? AND id = ?",
-                arguments: [node, key.type.rawValue, key.id]
-            )
+            try storage.endAssignment(of: key, to: node)
         }
         entry.assigned.removeAll { $0 != holder }
         guard !entry.assigned.contains(holder), !entry.scope.ancestors.contains(holder),
             let scope = try grids.scope(of: holder),
             scope.ancestors.contains(where: { $0 != nil })  // the county sees everything
         else { return }
-        try db.execute(
-            sql: "INSERT INTO assignment(node, type, id, since) VALUES (?, ?, ?, ?)",
-            arguments: [holder, key.type.rawValue, key.id, Int64(now)]
-        )
-        try db.execute(sql: "INSERT INTO assignedOp(node, seq) VALUES (?, ?)", arguments: [holder, lastSeq])
+        try storage.assign(key, to: holder, now: now)
+        try storage.file(lastSeq, for: holder)
         entry.assigned.append(holder)
-        try db.execute(
-            sql:
-                "UPDATE agent SET resyncRequestedAt = ?, resyncReason = ? WHERE gridId = ? AND revokedAt IS NULL AND resyncRequestedAt IS NULL",
-            arguments: [Int64(now), "incident \(key.id) was sent to \(holder)", holder]
-        )
+        try storage.requestResync(ofAgentsAt: holder, reason: "incident \(key.id) was sent to \(holder)", now: now)
     }
 
     private mutating func saveRecord(_ state: RecordState, at entry: Place) throws {
         let key = state.key
-        if key.type == .incident {
-            // The deadline sweep's index: an incident is in it until it is closed or cancelled.
-            let open = IncidentState(record: state)?.status.isOpen ?? true
-            try db.cachedStatement(sql: open ? Statements.markOpen : Statements.markClosed).execute(arguments: [key.id])
-        }
-        let scope = entry.scope.recordColumns
+        // The deadline sweep's index: an incident is in it until it is closed or cancelled.
+        let open = key.type == .incident ? IncidentState(record: state)?.status.isOpen ?? true : nil
         let encoded = CanonicalJSON.encode(state)
         let digest = ScopeDigest.of(state: encoded)
-        try db.cachedStatement(sql: Statements.saveRecord).execute(arguments: [
-            key.type.rawValue, key.id, entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], encoded, lastSeq,
-            GridDigests.column(digest),
-        ])
+        try storage.saveRecord(
+            key,
+            encoded: encoded,
+            digest: digest,
+            in: entry.scope,
+            seq: lastSeq,
+            moved: entry.moved,
+            openIncident: open
+        )
         digestChanges.record(from: entry.stored, to: entry.scope.gridId, digest: digest)
-        if entry.moved {
-            // Only a move rewrites the scope columns: SQLite updates an index whenever its columns are assigned.
-            try db.execute(
-                sql: "UPDATE record SET gridId = ?, g1 = ?, g2 = ?, g3 = ?, g4 = ? WHERE type = ? AND id = ?",
-                arguments: [entry.scope.gridId, scope[0], scope[1], scope[2], scope[3], key.type.rawValue, key.id]
-            )
-        }
         for from in entry.moves {
-            let old = from.scope.recordColumns
-            try db.execute(
-                sql:
-                    "INSERT INTO recordMove(seq, type, id, g1, g2, g3, g4, replica, counter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    from.seq, key.type.rawValue, key.id, old[0], old[1], old[2], old[3], from.dot.replica.rawValue,
-                    Int64(from.dot.counter),
-                ]
-            )
+            try storage.recordMove(of: key, from: from.scope, seq: from.seq, dot: from.dot)
         }
     }
 
     /// Keeps the `conflict` index in step with the record; returns how many conflicts are new.
     private func saveConflicts(of state: RecordState) throws -> Int {
-        let fields = state.conflicts.map(\.field)
-        let existing = try String.fetchSet(
-            db,
-            sql: "SELECT field FROM conflict WHERE type = ? AND recordId = ?",
-            arguments: [state.type.rawValue, state.id]
-        )
-        for field in existing.subtracting(fields) {
-            try db.execute(
-                sql: "DELETE FROM conflict WHERE type = ? AND recordId = ? AND field = ?",
-                arguments: [state.type.rawValue, state.id, field]
-            )
-        }
-        let opened = Set(fields).subtracting(existing)
-        for field in opened {
-            try db.execute(
-                sql: "INSERT INTO conflict(type, recordId, field, since) VALUES (?, ?, ?, ?)",
-                arguments: [state.type.rawValue, state.id, field, Int64(now)]
-            )
-        }
-        return opened.count
+        try storage.updateConflicts(of: state.key, to: state.conflicts.map(\.field), now: now)
     }
 
     // MARK: Server operations
 
     private mutating func nextServerCounter() throws -> UInt64 {
-        let current =
-            try serverCounter
-            ?? UInt64(Int64.fetchOne(db, sql: "SELECT value FROM serverState WHERE key = 'serverCounter'") ?? 0)
+        let current = try serverCounter ?? storage.serverCounter()
         serverCounter = current + 1
         return current + 1
     }
@@ -562,19 +455,11 @@ package struct MergeBatch {
     private mutating func register(_ incident: RecordKey) throws {
         let day = CountyTime.date(atMilliseconds: now)
         let dayKey = day.description.replacingOccurrences(of: "-", with: "")
-        let number =
-            try Int64.fetchOne(
-                db,
-                sql:
-                    "INSERT INTO registryCounter(day, last) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last",
-                arguments: [dayKey]
-            ) ?? 1
+        let number = try storage.nextRegistryNumber(on: dayKey)
         let registryNumber = "\(rules.registryPrefix)-\(dayKey)-\(String(format: "%06lld", number))"
         // The register event carries the grid's allowance, so agents that do not hold the grid
         // (a department the incident is sent to later) count its first deadline the same way.
-        let origin = try places[incident].flatMap { entry in
-            try Row.fetchOne(db, sql: "SELECT * FROM gridNode WHERE id = ?", arguments: [entry.scope.gridId])
-        }.map(GridNode.init(row:))
+        let origin = try places[incident].flatMap { entry in try storage.gridNode(entry.scope.gridId) }
         try author(
             .event(
                 IncidentEvent(action: .register, registryNumber: registryNumber, days: origin?.workingDaysAllowed)
@@ -651,32 +536,7 @@ extension MergeBatch: ReplicaStore {
             throw ExchangeError.clockWentBack(operation.dot)
         }
         try checkWrite(operation, on: record, by: agent)
-        try GridWrites.record(operation, before: record, db)
+        try GridWrites.record(operation, before: record, storage)
         admitsNewRecord = record.clock.isEmpty
-    }
-}
-
-extension MergeBatch {
-    /// The statements every agent batch runs, named so the ingest benchmark can time them alone.
-    package enum Statements {
-        package static let acknowledged =
-            "SELECT acknowledgedThrough, lastHlcMilliseconds, lastHlcLogical FROM agent WHERE replica = ?"
-        package static let loadRecord =
-            "SELECT seq, gridId, g1, g2, g3, g4, state, digest FROM record WHERE type = ? AND id = ?"
-        package static let appendOperation =
-            "INSERT INTO oplog(replica, counter, g1, g2, g3, g4, body, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        package static let saveRecord = """
-            INSERT INTO record(type, id, gridId, g1, g2, g3, g4, state, seq, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(type, id) DO UPDATE SET state = excluded.state, seq = excluded.seq, digest = excluded.digest
-            """
-        package static let setAsideOfAgent = "SELECT type, recordId, counter FROM setAside WHERE replica = ?"
-        static let setAsideNotices =
-            "SELECT counter, code, message, messageZh FROM setAside WHERE replica = ? AND counter BETWEEN ? AND ? ORDER BY counter"
-        static let markOpen = "INSERT OR IGNORE INTO openIncident(id) VALUES (?)"
-        static let markClosed = "DELETE FROM openIncident WHERE id = ?"
-        package static let progress = """
-            UPDATE agent SET acknowledgedThrough = ?, lastHlcMilliseconds = ?, lastHlcLogical = ?, lastSyncAt = ?,
-                cursor = COALESCE(?, cursor) WHERE replica = ?
-            """
     }
 }

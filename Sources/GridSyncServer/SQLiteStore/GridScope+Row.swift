@@ -1,0 +1,31 @@
+import GRDB
+import Shared
+
+/// How a ``GridScope`` is read from and written to the SQLite engine's `g1`…`g4` columns.
+///
+/// Record rows write an absent level as `''` rather than NULL (see ``recordColumns``), so their one
+/// scope index can be paged with row-value comparisons, which NULL would defeat.
+extension GridScope {
+    init(row: Row) {
+        self.init(
+            gridId: row["gridId"],
+            ancestors: ["g1", "g2", "g3", "g4"].map { column in (row[column] as String?)?.nilIfEmpty }
+        )
+    }
+
+    /// The values of a record row's `g1`…`g4`: an absent level is `''`.
+    package var recordColumns: [String] { ancestors.map { $0 ?? "" } }
+
+    /// Loads a node's scope, or nil when the grid does not exist.
+    static func fetch(_ db: Database, gridId: String) throws -> GridScope? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id AS gridId, g1, g2, g3, g4 FROM gridNode WHERE id = ?"),
+            arguments: [gridId]
+        ).map { GridScope(row: $0) }
+    }
+}
+
+extension String {
+    /// Nil for `''`, the record rows' spelling of an absent level.
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
