@@ -24,7 +24,7 @@ GRIDSYNC_BENCHMARKS=1 swift build --product gridsync-bench
 # processes, and the property tests compute for a minute; on two cores either holds Swift's
 # cooperative threads long enough to starve the server suites' time limits if they shared a run.
 agents="FieldAgentTests"
-properties="ConvergencePropertyTests|HostileExchangePropertyTests|ReplicaSchedulePropertyTests"
+properties="ConvergencePropertyTests|HostileExchangePropertyTests|ReplicaSchedulePropertyTests|ServerConvergencePropertyTests"
 swift test --skip-build --skip "$agents|$properties"
 swift test --skip-build --filter "$agents" --skip "$properties"
 swift test --skip-build --filter "$properties"
