@@ -2,6 +2,7 @@
 /// operations the server has not acknowledged are replayed on top.
 extension ReplicaEngine {
     /// Takes a record of a snapshot as it stands, with the clock moved past everything it holds.
+    @inlinable
     public static func install(_ record: RecordState, in store: inout Store) throws(Store.Failure) {
         store.clock.advance(past: record.latestHLC)
         try store.putRecord(record, changed: true)
@@ -20,7 +21,7 @@ extension ReplicaEngine {
     /// goes up, and the replica shows it after an upgrade.
     ///
     /// - Returns: how many operations were applied.
-    @discardableResult
+    @inlinable @discardableResult
     public static func replayOutbox(in store: inout Store) throws(Store.Failure) -> Int {
         try store.unholdAll()
         var replayed = 0

@@ -5,6 +5,8 @@
 /// The laptop runs it over SQLite inside each transaction, the property tests and benchmarks over
 /// ``InMemoryReplica``, so the convergence the tests prove is the convergence the laptops have.
 /// The engine keeps no state of its own: every call works on the store it is given, in place.
+/// Its functions are inlinable so that each store's module specializes them: called as generic
+/// code across the module boundary, every call looked up the store's type metadata at run time.
 public enum ReplicaEngine<Store: ReplicaStore> {
     /// Authors local operations on one record, one per payload in order: each gets the next dot,
     /// the record's clock as its context and a clock reading after everything the record holds;
@@ -21,7 +23,7 @@ public enum ReplicaEngine<Store: ReplicaStore> {
     ///   while the replica holds none); throwing refuses the command. The store is then partly
     ///   written, so the caller rolls its transaction back.
     /// - Returns: the operations, in order.
-    @discardableResult
+    @inlinable @discardableResult
     public static func author(
         _ payloads: [SyncOperation.Payload],
         on key: RecordKey,
@@ -83,7 +85,7 @@ public enum ReplicaEngine<Store: ReplicaStore> {
     /// - Parameter movingClock: false for an operation received earlier and kept unread (an
     ///   older release could not read it), which merges now without moving the clock.
     /// - Returns: how many operations were applied (this one and those it released).
-    @discardableResult
+    @inlinable @discardableResult
     public static func receive(
         _ operation: SyncOperation,
         movingClock: Bool = true,
@@ -101,6 +103,7 @@ public enum ReplicaEngine<Store: ReplicaStore> {
     }
 
     /// Merges `operation` into `record`, taken from the store, and gives the record back.
+    @inlinable
     static func merge(
         _ operation: SyncOperation,
         into record: inout RecordState,
@@ -134,7 +137,8 @@ public enum ReplicaEngine<Store: ReplicaStore> {
 
     /// Applies the record's held operations that have become ready, until none is; lets go of
     /// those applied and of those the record turned out to have already.
-    private static func releaseHeld(into record: inout RecordState, in store: inout Store) throws(Store.Failure) -> Int
+    @inlinable
+    static func releaseHeld(into record: inout RecordState, in store: inout Store) throws(Store.Failure) -> Int
     {
         var pending = try store.heldOperations(for: record.key)
         var applied = 0
