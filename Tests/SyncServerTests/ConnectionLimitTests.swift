@@ -24,9 +24,9 @@ import Testing
             var closed = false
             for byte in "POST /v1/sync HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8 where !closed {
                 closed = !socket.send([byte])
-                if !closed { closed = socket.readUntilClosed(timeout: 0.2).closed }
+                if !closed { closed = await socket.awaitClose(timeout: 0.2).closed }
             }
-            if !closed { closed = socket.readUntilClosed(timeout: 3).closed }
+            if !closed { closed = await socket.awaitClose(timeout: 3).closed }
             #expect(closed, "the trickling request is cut")
             #expect(Date().timeIntervalSince(start) < 5)
             let health = try await client.executeRequest(uri: "/health", method: .get, headers: [:], body: nil)
@@ -40,15 +40,15 @@ import Testing
         try await fixture.application().test(.live) { client in
             let port = try #require(client.port)
             let idle = try LoopbackSocket(port: port)
-            #expect(idle.readUntilClosed(timeout: 10).closed, "nothing sent: closed after the idle timeout")
+            #expect(await idle.awaitClose(timeout: 10).closed, "nothing sent: closed after the idle timeout")
 
             let kept = try LoopbackSocket(port: port)
             let request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
             kept.send(request)
-            #expect(kept.readResponse(timeout: 5)?.hasPrefix("HTTP/1.1 200") == true)
+            #expect(await kept.awaitResponse(timeout: 5)?.hasPrefix("HTTP/1.1 200") == true)
             kept.send(request)
             #expect(
-                kept.readResponse(timeout: 5)?.hasPrefix("HTTP/1.1 200") == true,
+                await kept.awaitResponse(timeout: 5)?.hasPrefix("HTTP/1.1 200") == true,
                 "a second request on the connection"
             )
         }

@@ -8,7 +8,7 @@ import Darwin
 
 /// A raw TCP connection to a port on 127.0.0.1, for tests that must misbehave below HTTP: send
 /// half a header, trickle a body, or hold a socket open and watch what the server does.
-public final class LoopbackSocket {
+public final class LoopbackSocket: @unchecked Sendable {  // used by one task at a time
     private let descriptor: Int32
 
     public init(port: Int) throws {
@@ -94,6 +94,25 @@ public final class LoopbackSocket {
             received += buffer[..<count]
         }
         return nil
+    }
+
+    /// ``readUntilClosed(timeout:)`` on a thread of its own. Blocked on one of Swift's
+    /// cooperative threads (two on this machine), a read starves a server running in the test
+    /// process, whose handlers need those threads: its request deadline then cuts a request it
+    /// never got to answer.
+    public func awaitClose(timeout: TimeInterval) async -> (bytes: [UInt8], closed: Bool) {
+        await offThePool { $0.readUntilClosed(timeout: timeout) }
+    }
+
+    /// ``readResponse(timeout:)`` on a thread of its own, as ``awaitClose(timeout:)``.
+    public func awaitResponse(timeout: TimeInterval) async -> String? {
+        await offThePool { $0.readResponse(timeout: timeout) }
+    }
+
+    private func offThePool<Value: Sendable>(_ read: @escaping @Sendable (LoopbackSocket) -> Value) async -> Value {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: read(self)) }
+        }
     }
 
     /// What has arrived so far as text (an HTTP answer, usually).
