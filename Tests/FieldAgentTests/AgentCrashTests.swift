@@ -16,7 +16,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(5)))
     func syncsKilledAtRandomMomentsLoseNothingAndStoreNothingTwice() async throws {
-        let seed = FaultLab.seed()
+        let seed = TestSeed.fromEnvironment()
         print("AgentCrashTests.sync: seed \(seed) (replay with GRIDSYNC_TEST_SEED=\(seed))")
         try await LiveCounty.with { county in
             var random = SplitMix64(seed: seed)
@@ -146,7 +146,7 @@ import Testing
     /// page was stored would skip operations for good, and the agent would end up missing states.
     @Test(.timeLimit(.minutes(3)))
     func syncsKilledWhileCommittingBigPagesNeverSkipWhatTheyDidNotStore() async throws {
-        let seed = FaultLab.seed()
+        let seed = TestSeed.fromEnvironment()
         print("AgentCrashTests.commit: seed \(seed) (replay with GRIDSYNC_TEST_SEED=\(seed))")
         try await LiveCounty.with { county in
             var random = SplitMix64(seed: seed)
@@ -226,7 +226,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(3)))
     func aForcedResyncKilledMidwayKeepsThePendingEditsForTheNextSync() async throws {
-        let seed = FaultLab.seed()
+        let seed = TestSeed.fromEnvironment()
         print("AgentCrashTests.resync: seed \(seed) (replay with GRIDSYNC_TEST_SEED=\(seed))")
         try await LiveCounty.with { county in
             var random = SplitMix64(seed: seed)

@@ -20,7 +20,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(3)))
     func syncsCutAtRandomBytesLoseNothingStoreNothingTwiceAndConverge() async throws {
-        let seed = FaultLab.seed()
+        let seed = TestSeed.fromEnvironment()
         print("FaultyLinkTests: seed \(seed) (replay with GRIDSYNC_TEST_SEED=\(seed))")
         try await LiveCounty.with { county in
             var random = SplitMix64(seed: seed)

@@ -29,7 +29,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(4)))
     func everyLaptopConvergesAndEveryEditIsStoredOrSetAside() async throws {
-        let seed = FaultLab.seed()
+        let seed = TestSeed.fromEnvironment()
         print("ReplicaSchedulePropertyTests: seed \(seed) (replay with GRIDSYNC_TEST_SEED=\(seed))")
         let clock = ContinuousClock()
         let started = clock.now

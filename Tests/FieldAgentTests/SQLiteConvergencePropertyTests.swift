@@ -1,5 +1,6 @@
 import ConvergenceSupport
 import Foundation
+import GridSyncTestSupport
 import Shared
 import Testing
 
@@ -20,7 +21,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(4)))
     func sqliteReplicasEndIdenticalToInMemoryOnes() throws {
-        let seed = FaultLab.seed()
+        let seed = TestSeed.fromEnvironment()
         print("SQLiteConvergencePropertyTests: seed \(seed) (replay with GRIDSYNC_TEST_SEED=\(seed))")
         let clock = ContinuousClock()
         let started = clock.now

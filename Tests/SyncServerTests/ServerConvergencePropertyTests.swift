@@ -1,4 +1,5 @@
 import Foundation
+import GridSyncTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Shared
@@ -26,9 +27,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(5)))
     func theServerMergeEndsIdenticalToEveryReplicaWithEveryValueKept() async throws {
-        let seed =
-            ProcessInfo.processInfo.environment["GRIDSYNC_TEST_SEED"].flatMap(UInt64.init)
-            ?? UInt64.random(in: 0...UInt64.max)
+        let seed = TestSeed.fromEnvironment()
         print("ServerConvergencePropertyTests: seed \(seed) (replay with GRIDSYNC_TEST_SEED=\(seed))")
         let started = ContinuousClock.now
         var tally = (exchanges: 0, lost: 0, resent: 0, conflicts: 0)

@@ -175,6 +175,41 @@ import Testing
         }
     }
 
+    /// An edit whose context saw none of its record's grid writes (a copied laptop, enrolled again,
+    /// renumbers its edits of a record that left its grid and drops the old identity's part of
+    /// their contexts) is judged where the record was created, as an edit that saw no move is.
+    @Test func anEditWhoseContextSawNoGridWriteIsJudgedWhereTheRecordWasCreated() async throws {
+        let fixture = try await ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var group = try await fixture.enroll(grid: "c-1-1-1-1")
+            var township = try await fixture.enroll(grid: "c-1")
+            let household = group.addHousehold()
+            try await client.sync(&group)
+            try await client.syncFully(&township)
+            fixture.clock.advance(by: 1_000)
+            township.write(.set(["gridId": .string("c-1-2-1-1")]), to: household)
+            try await client.sync(&township)
+
+            fixture.clock.advance(by: 1_000)
+            let renumbered = SyncOperation(
+                dot: Dot(replica: group.id, counter: 2),
+                context: VersionVector(),
+                hlc: HLCTimestamp(wallMilliseconds: fixture.clock.now),
+                type: household.type,
+                id: household.id,
+                payload: .set(["note": .string("换机后补记")])
+            )
+            let response = try await client.send(
+                SyncRequest(batchId: "renumbered", cursor: group.cursor, operations: [renumbered]),
+                token: group.token
+            )
+            #expect(response.status == .ok)
+            #expect(try Wire.decode(SyncResponse.self, from: response).acknowledgedThrough == 2)
+            #expect(try await fixture.database.storedRecord(household)?.visibleValue(of: "note") == .string("换机后补记"))
+        }
+    }
+
     /// A dot sent again must name what it named the first time, in the log or, once compaction
     /// dropped it, by its digest: the same operation is acknowledged again (a retry), another is
     /// a copied laptop's (`replica_copied`, nothing written).

@@ -18,16 +18,6 @@ import Darwin
 ///
 /// A namespace of its own, so that nothing here collides with what other tests add to `LiveCounty`.
 enum FaultLab {
-    // MARK: Seeds
-
-    /// The seed of a randomised test: `GRIDSYNC_TEST_SEED` when set (to replay a failure), else a fresh one.
-    static func seed() -> UInt64 {
-        if let text = ProcessInfo.processInfo.environment["GRIDSYNC_TEST_SEED"], let seed = UInt64(text) {
-            return seed
-        }
-        return UInt64.random(in: 1...UInt64.max)
-    }
-
     // MARK: Enrollment
 
     /// Enrolls an agent at `grid` with `field-agent enroll --server SERVER`, so that it remembers

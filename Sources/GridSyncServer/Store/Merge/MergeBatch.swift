@@ -54,11 +54,11 @@ struct MergeBatch<Storage: MergeStorage> {
         /// Whether the stored row had conflicts, so saving knows if the conflict index may need a change.
         var hadConflicts = false
         var dirty = false
-        /// Set when a write moved the record to another grid.
-        var moved = false
         /// Where the record stood before each move in this batch, with the move's sequence number
         /// and dot (``recordMove``): snapshots page by where records stood when they started.
         var moves: [(seq: Int64, scope: GridScope, dot: Dot)] = []
+        /// Whether a write of this batch moved the record to another grid.
+        var moved: Bool { !moves.isEmpty }
         /// Nodes outside the record's subtree that an incident was sent to (``assign(_:to:)``).
         var assigned: [String] = []
         /// The stored row's grid and digest contribution; nil for a record this batch creates.
@@ -243,7 +243,6 @@ struct MergeBatch<Storage: MergeStorage> {
         else { return }
         let previous = place.scope
         place.scope = target
-        place.moved = true
         place.moves.append((lastSeq, previous, operation.dot))
         places[key] = place
         let candidates = try storage.agentsNotAskedToResync()
