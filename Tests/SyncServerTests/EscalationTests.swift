@@ -493,7 +493,9 @@ struct Desk {
         var page: PulledPage
         repeat {
             let sent = SyncRequest(batchId: UUID().uuidString.lowercased(), cursor: agent.cursor, operations: outbox)
-            let outcome = try await fixture.database.exchange(try rules.check(sent, from: enrolled, now: now))
+            let outcome = try await fixture.database.exchange(
+                try rules.check(ReceivedSyncRequest(sent), from: enrolled, now: now)
+            )
             agent.outbox.removeAll { $0.dot.counter <= outcome.acknowledgedThrough }
             outbox = []
             page = outcome.page

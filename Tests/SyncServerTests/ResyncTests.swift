@@ -32,7 +32,7 @@ import Testing
         let fixture = try await ServerFixture()
         defer { fixture.remove() }
         let behind = try await fixture.stored(try await fixture.enroll(grid: "c-1-1"))
-        let nothing = SyncRequest(batchId: "behind-1", cursor: 0, operations: [])
+        let nothing = ReceivedSyncRequest(SyncRequest(batchId: "behind-1", cursor: 0, operations: []))
         _ = try await fixture.database.exchange(
             try ExchangeRules().check(nothing, from: behind, now: fixture.clock.now)
         )

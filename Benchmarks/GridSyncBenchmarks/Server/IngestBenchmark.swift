@@ -53,7 +53,9 @@ struct IngestBenchmark: AsyncParsableCommand {
             mergeSeconds += try await Stopwatch.measure {
                 for batch in slice {
                     let sent = SyncRequest(batchId: batch.id, cursor: 0, operations: batch.operations)
-                    _ = try await database.exchange(try rules.check(sent, from: batch.agent, now: now))
+                    _ = try await database.exchange(
+                        try rules.check(ReceivedSyncRequest(sent), from: batch.agent, now: now)
+                    )
                 }
             }
             let states = try await MergeStatementsBaseline.states(in: database)

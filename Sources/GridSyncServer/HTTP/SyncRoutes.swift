@@ -124,9 +124,10 @@ struct SyncRoutes: Sendable {
         _ request: Request,
         _ context: BasicRequestContext
     ) async throws -> Response {
-        let sent = try WireBody.decode(SyncRequest.self, from: body, of: request, settings: settings)
+        let received = try WireBody.decode(ReceivedSyncRequest.self, from: body, of: request, settings: settings)
+        let sent = received.request
         let time = now()
-        let exchange = try await run { try settings.exchangeRules.check(sent, from: agent, now: time) }
+        let exchange = try await run { try settings.exchangeRules.check(received, from: agent, now: time) }
         let outcome = try await run { try await store.exchange(exchange) }
         let page = outcome.page
         metrics.exchanges.increment()

@@ -9,21 +9,25 @@ extension EnrolledAgent {
         level == .county ? nil : "g\(level.rawValue)"
     }
 
+    /// The columns ``init(row:)`` reads, by position: every exchange reads its agent twice, and
+    /// GRDB's lookup by name lowercases each name it compares.
     static let selection = """
-        SELECT agent.*, gridNode.level AS gridLevel FROM agent JOIN gridNode ON gridNode.id = agent.gridId
+        SELECT agent.replica, agent.name, agent.gridId, gridNode.level, agent.enrolledAt, agent.lastSyncAt,
+            agent.cursor, agent.acknowledgedThrough, agent.resyncRequestedAt, agent.resyncReason, agent.revokedAt
+        FROM agent JOIN gridNode ON gridNode.id = agent.gridId
         """
 
     init(row: Row) {
-        replica = ReplicaID(UInt32(row["replica"] as Int64))
-        name = row["name"]
-        gridId = row["gridId"]
-        level = GridLevel(rawValue: row["gridLevel"]) ?? .group
-        enrolledAt = UInt64(row["enrolledAt"] as Int64)
-        lastSyncAt = (row["lastSyncAt"] as Int64?).map(UInt64.init)
-        cursor = UInt64(row["cursor"] as Int64)
-        acknowledgedThrough = UInt64(row["acknowledgedThrough"] as Int64)
-        resyncRequestedAt = (row["resyncRequestedAt"] as Int64?).map(UInt64.init)
-        resyncReason = row["resyncReason"]
-        revokedAt = (row["revokedAt"] as Int64?).map(UInt64.init)
+        replica = ReplicaID(UInt32(row[0] as Int64))
+        name = row[1]
+        gridId = row[2]
+        level = GridLevel(rawValue: row[3]) ?? .group
+        enrolledAt = UInt64(row[4] as Int64)
+        lastSyncAt = (row[5] as Int64?).map(UInt64.init)
+        cursor = UInt64(row[6] as Int64)
+        acknowledgedThrough = UInt64(row[7] as Int64)
+        resyncRequestedAt = (row[8] as Int64?).map(UInt64.init)
+        resyncReason = row[9]
+        revokedAt = (row[10] as Int64?).map(UInt64.init)
     }
 }

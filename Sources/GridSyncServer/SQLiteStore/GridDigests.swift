@@ -46,7 +46,7 @@ package enum GridDigests {
                     arguments: [agent.gridId]
                 )
             } else {
-                try Row.fetchAll(db, sql: "SELECT gridId, digest FROM gridDigest ORDER BY gridId")
+                try Row.fetchAll(db.cachedStatement(sql: "SELECT gridId, digest FROM gridDigest ORDER BY gridId"))
             }
         return rows.compactMap { row in
             let digest = UInt64(bitPattern: row["digest"] as Int64)
@@ -66,7 +66,7 @@ package enum GridDigests {
             ])
             changes.record(from: nil, to: row["gridId"], digest: digest)
         }
-        try db.execute(sql: "DELETE FROM gridDigest")
+        try db.cachedStatement(sql: "DELETE FROM gridDigest").execute()
         try apply(changes, db)
     }
 }

@@ -13,6 +13,16 @@ extension GridScope {
         )
     }
 
+    /// The same from a row whose `gridId`, `g1`…`g4` are the five columns from `column` on: read
+    /// by position on every record an exchange touches, where GRDB's lookup by name lowercases
+    /// each name it compares.
+    init(row: Row, startingAt column: Int) {
+        self.init(
+            gridId: row[column],
+            ancestors: (column + 1...column + 4).map { (row[$0] as String?)?.nilIfEmpty }
+        )
+    }
+
     /// The values of a record row's `g1`…`g4`: an absent level is `''`.
     package var recordColumns: [String] { ancestors.map { $0 ?? "" } }
 

@@ -45,14 +45,15 @@ extension GridWrites {
     /// log's older part).
     static func backfill(_ db: Database) throws {
         let moved = try Set(
-            Row.fetchAll(db, sql: "SELECT DISTINCT type, id FROM recordMove").compactMap { row in
+            Row.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT type, id FROM recordMove")).compactMap { row in
                 RecordType(rawValue: row["type"]).map { RecordKey(type: $0, id: row["id"]) }
             }
         )
         guard !moved.isEmpty else { return }
         for body in try Data.fetchAll(
-            db,
-            sql: "SELECT body FROM oplog WHERE instr(body, CAST('\"gridId\"' AS BLOB)) > 0 ORDER BY seq"
+            db.cachedStatement(
+                sql: "SELECT body FROM oplog WHERE instr(body, CAST('\"gridId\"' AS BLOB)) > 0 ORDER BY seq"
+            )
         ) {
             let operation = try CanonicalJSON.decode(SyncOperation.self, from: body)
             guard moved.contains(operation.record) else { continue }
@@ -71,8 +72,7 @@ extension GridWrites {
         for key in moved {
             guard
                 let state = try Data.fetchOne(
-                    db,
-                    sql: "SELECT state FROM record WHERE type = ? AND id = ?",
+                    db.cachedStatement(sql: "SELECT state FROM record WHERE type = ? AND id = ?"),
                     arguments: [key.type.rawValue, key.id]
                 ).map({ try CanonicalJSON.decode(RecordState.self, from: $0) })
             else { continue }

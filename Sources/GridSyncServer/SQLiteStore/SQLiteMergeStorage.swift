@@ -29,7 +29,7 @@ package struct SQLiteMergeStorage: MergeStorage {
             )
         else { return nil }
         let state =
-            try cache?.state(of: key, seq: row["seq"]) ?? CanonicalJSON.decode(RecordState.self, from: row["state"])
+            try cache?.state(of: key, seq: row[0]) ?? CanonicalJSON.decode(RecordState.self, from: row[6])
         // Only incidents are assigned.
         let assigned =
             key.type == .incident
@@ -39,8 +39,8 @@ package struct SQLiteMergeStorage: MergeStorage {
             ) : []
         return RecordAsStored(
             state: state,
-            scope: GridScope(row: row),
-            digest: UInt64(bitPattern: row["digest"] as Int64),
+            scope: GridScope(row: row, startingAt: 1),
+            digest: UInt64(bitPattern: row[7] as Int64),
             assigned: assigned
         )
     }
@@ -66,43 +66,42 @@ package struct SQLiteMergeStorage: MergeStorage {
         ])
         if moved {
             // Only a move rewrites the scope columns: SQLite updates an index whenever its columns are assigned.
-            try db.execute(
-                sql: "UPDATE record SET gridId = ?, g1 = ?, g2 = ?, g3 = ?, g4 = ? WHERE type = ? AND id = ?",
-                arguments: [scope.gridId, columns[0], columns[1], columns[2], columns[3], key.type.rawValue, key.id]
+            try db.cachedStatement(
+                sql: "UPDATE record SET gridId = ?, g1 = ?, g2 = ?, g3 = ?, g4 = ? WHERE type = ? AND id = ?"
+            ).execute(arguments: [
+                scope.gridId, columns[0], columns[1], columns[2], columns[3], key.type.rawValue, key.id,
+            ]
             )
         }
     }
 
     func recordMove(of key: RecordKey, from scope: GridScope, seq: Int64, dot: Dot) throws {
         let old = scope.recordColumns
-        try db.execute(
+        try db.cachedStatement(
             sql:
-                "INSERT INTO recordMove(seq, type, id, g1, g2, g3, g4, replica, counter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            arguments: [
-                seq, key.type.rawValue, key.id, old[0], old[1], old[2], old[3], dot.replica.rawValue,
-                Int64(dot.counter),
-            ]
+                "INSERT INTO recordMove(seq, type, id, g1, g2, g3, g4, replica, counter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            seq, key.type.rawValue, key.id, old[0], old[1], old[2], old[3], dot.replica.rawValue,
+            Int64(dot.counter),
+        ]
         )
     }
 
     func updateConflicts(of key: RecordKey, to fields: [String], now: UInt64) throws -> Int {
         let existing = try String.fetchSet(
-            db,
-            sql: "SELECT field FROM conflict WHERE type = ? AND recordId = ?",
+            db.cachedStatement(sql: "SELECT field FROM conflict WHERE type = ? AND recordId = ?"),
             arguments: [key.type.rawValue, key.id]
         )
         for field in existing.subtracting(fields) {
-            try db.execute(
-                sql: "DELETE FROM conflict WHERE type = ? AND recordId = ? AND field = ?",
+            try db.cachedStatement(sql: "DELETE FROM conflict WHERE type = ? AND recordId = ? AND field = ?").execute(
                 arguments: [key.type.rawValue, key.id, field]
             )
         }
         let opened = Set(fields).subtracting(existing)
         for field in opened {
-            try db.execute(
-                sql: "INSERT INTO conflict(type, recordId, field, since) VALUES (?, ?, ?, ?)",
-                arguments: [key.type.rawValue, key.id, field, Int64(now)]
-            )
+            try db.cachedStatement(sql: "INSERT INTO conflict(type, recordId, field, since) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [key.type.rawValue, key.id, field, Int64(now)]
+                )
         }
         return opened.count
     }
@@ -136,7 +135,9 @@ package struct SQLiteMergeStorage: MergeStorage {
     }
 
     func gridNode(_ id: String) throws -> GridNode? {
-        try Row.fetchOne(db, sql: "SELECT * FROM gridNode WHERE id = ?", arguments: [id]).map(GridNode.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM gridNode WHERE id = ?"), arguments: [id]).map(
+            GridNode.init(row:)
+        )
     }
 
     func hasGridWrites(of key: RecordKey) throws -> Bool { try GridWrites.exists(of: key, db) }
@@ -163,8 +164,7 @@ package struct SQLiteMergeStorage: MergeStorage {
 
     func setAsideCount(of replica: ReplicaID, on key: RecordKey) throws -> Int {
         try Int.fetchOne(
-            db,
-            sql: "SELECT COUNT(*) FROM setAside WHERE replica = ? AND type = ? AND recordId = ?",
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM setAside WHERE replica = ? AND type = ? AND recordId = ?"),
             arguments: [replica.rawValue, key.type.rawValue, key.id]
         ) ?? 0
     }
@@ -176,16 +176,16 @@ package struct SQLiteMergeStorage: MergeStorage {
         because error: ExchangeError,
         now: UInt64
     ) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO setAside(replica, counter, type, recordId, body, code, message, messageZh, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                replica.rawValue, Int64(operation.dot.counter), operation.type.rawValue, operation.id,
-                body, error.code.rawValue, error.message.english, error.message.chinese,
-                Int64(now),
-            ]
+                """
+        ).execute(arguments: [
+            replica.rawValue, Int64(operation.dot.counter), operation.type.rawValue, operation.id,
+            body, error.code.rawValue, error.message.english, error.message.chinese,
+            Int64(now),
+        ]
         )
     }
 
@@ -228,38 +228,36 @@ package struct SQLiteMergeStorage: MergeStorage {
 
     func agentsNotAskedToResync() throws -> [EnrolledAgent] {
         try Row.fetchAll(
-            db,
-            sql: "\(EnrolledAgent.selection) WHERE revokedAt IS NULL AND agent.resyncRequestedAt IS NULL"
+            db.cachedStatement(
+                sql: "\(EnrolledAgent.selection) WHERE revokedAt IS NULL AND agent.resyncRequestedAt IS NULL"
+            )
         ).map(EnrolledAgent.init(row:))
     }
 
     func requestResync(of replica: ReplicaID, reason: String, now: UInt64) throws {
-        try db.execute(
-            sql: "UPDATE agent SET resyncRequestedAt = ?, resyncReason = ? WHERE replica = ?",
-            arguments: [Int64(now), reason, replica.rawValue]
-        )
+        try db.cachedStatement(sql: "UPDATE agent SET resyncRequestedAt = ?, resyncReason = ? WHERE replica = ?")
+            .execute(arguments: [Int64(now), reason, replica.rawValue]
+            )
     }
 
     func requestResync(ofAgentsAt node: String, reason: String, now: UInt64) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql:
-                "UPDATE agent SET resyncRequestedAt = ?, resyncReason = ? WHERE gridId = ? AND revokedAt IS NULL AND resyncRequestedAt IS NULL",
-            arguments: [Int64(now), reason, node]
+                "UPDATE agent SET resyncRequestedAt = ?, resyncReason = ? WHERE gridId = ? AND revokedAt IS NULL AND resyncRequestedAt IS NULL"
+        ).execute(arguments: [Int64(now), reason, node]
         )
     }
 
     // MARK: Assignments
 
     func assign(_ key: RecordKey, to node: String, now: UInt64) throws {
-        try db.execute(
-            sql: "INSERT INTO assignment(node, type, id, since) VALUES (?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO assignment(node, type, id, since) VALUES (?, ?, ?, ?)").execute(
             arguments: [node, key.type.rawValue, key.id, Int64(now)]
         )
     }
 
     func endAssignment(of key: RecordKey, to node: String) throws {
-        try db.execute(
-            sql: "DELETE FROM assignment WHERE node = ? AND type = ? AND id = ?",
+        try db.cachedStatement(sql: "DELETE FROM assignment WHERE node = ? AND type = ? AND id = ?").execute(
             arguments: [node, key.type.rawValue, key.id]
         )
     }
@@ -271,21 +269,24 @@ package struct SQLiteMergeStorage: MergeStorage {
     // MARK: Server
 
     func serverCounter() throws -> UInt64 {
-        UInt64(try Int64.fetchOne(db, sql: "SELECT value FROM serverState WHERE key = 'serverCounter'") ?? 0)
+        UInt64(
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM serverState WHERE key = 'serverCounter'"))
+                ?? 0
+        )
     }
 
     func saveServerCounter(_ counter: UInt64) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)",
-            arguments: [Int64(counter)]
-        )
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)")
+            .execute(arguments: [Int64(counter)]
+            )
     }
 
     func nextRegistryNumber(on day: String) throws -> Int64 {
         try Int64.fetchOne(
-            db,
-            sql:
-                "INSERT INTO registryCounter(day, last) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last",
+            db.cachedStatement(
+                sql:
+                    "INSERT INTO registryCounter(day, last) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last"
+            ),
             arguments: [day]
         ) ?? 1
     }
@@ -300,6 +301,7 @@ extension SQLiteMergeStorage {
     package enum Statements {
         package static let acknowledged =
             "SELECT acknowledgedThrough, lastHlcMilliseconds, lastHlcLogical FROM agent WHERE replica = ?"
+        /// Read by position: `seq`, the scope from column 1 (``GridScope/init(row:startingAt:)``), `state`, `digest`.
         package static let loadRecord =
             "SELECT seq, gridId, g1, g2, g3, g4, state, digest FROM record WHERE type = ? AND id = ?"
         package static let appendOperation =

@@ -13,6 +13,7 @@ extension SQLiteStore {
         let scopeFilter = agent.scopeColumn.map { "\($0) = ? AND " } ?? ""
         var arguments: StatementArguments = agent.scopeColumn == nil ? [] : [agent.gridId]
         arguments += [Int64(cursor), agent.replica.rawValue, limit + 1]
+        // Both reads select `seq, body`, read by position.
         var rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: "SELECT seq, body FROM oplog WHERE \(scopeFilter)seq > ? AND replica != ? ORDER BY seq LIMIT ?"
@@ -32,15 +33,15 @@ extension SQLiteStore {
         )
         if !assigned.isEmpty {
             var seen = Set<Int64>()
-            rows = (rows + assigned).sorted { ($0["seq"] as Int64) < ($1["seq"] as Int64) }.filter {
-                seen.insert($0["seq"]).inserted
+            rows = (rows + assigned).sorted { ($0[0] as Int64) < ($1[0] as Int64) }.filter {
+                seen.insert($0[0]).inserted
             }
         }
         if rows.count > limit {
             let page = rows.prefix(limit)
             return PulledPage(
-                operations: page.map { $0["body"] },
-                cursor: UInt64(page.last!["seq"] as Int64),
+                operations: page.map { $0[1] },
+                cursor: UInt64(page.last![0] as Int64),
                 hasMore: true,
                 store: try StoreEpochs.current(db)
             )
@@ -48,7 +49,7 @@ extension SQLiteStore {
         // Nothing more in scope: move the cursor to the newest operation of all, so the next
         // pull starts there instead of re-reading this agent's own or out-of-scope operations.
         return PulledPage(
-            operations: rows.map { $0["body"] },
+            operations: rows.map { $0[1] },
             cursor: max(cursor, try Self.latestSequence(db)),
             hasMore: false,
             store: try StoreEpochs.current(db),
@@ -61,12 +62,17 @@ extension SQLiteStore {
     /// Never below the compaction floor, so an emptied log does not send cursors back to 0 (which
     /// the next exchange would refuse as too old, forever).
     static func latestSequence(_ db: Database) throws -> UInt64 {
-        max(UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM oplog") ?? 0), try Self.oplogFloor(db))
+        max(
+            UInt64(try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM oplog")) ?? 0),
+            try Self.oplogFloor(db)
+        )
     }
 
     /// The first sequence number the log still holds after compaction; cursors before it need a resync.
     static func oplogFloor(_ db: Database) throws -> UInt64 {
-        UInt64(try Int64.fetchOne(db, sql: "SELECT value FROM serverState WHERE key = 'oplogFloor'") ?? 0)
+        UInt64(
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM serverState WHERE key = 'oplogFloor'")) ?? 0
+        )
     }
 
     /// Refuses an exchange from an agent that must take a snapshot first: an operator asked for it,

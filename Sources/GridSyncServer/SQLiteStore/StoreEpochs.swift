@@ -12,8 +12,10 @@ enum StoreEpochs {
     }
 
     static func current(_ db: Database) throws -> StoreEpoch {
-        let row = try Row.fetchOne(db, sql: "SELECT generation, id FROM storeEpoch ORDER BY generation DESC LIMIT 1")
-        return StoreEpoch(generation: UInt64(row?["generation"] as Int64? ?? 1), id: row?["id"] ?? "")
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT generation, id FROM storeEpoch ORDER BY generation DESC LIMIT 1")
+        )
+        return StoreEpoch(generation: UInt64(row?[0] as Int64? ?? 1), id: row?[1] ?? "")
     }
 
     /// Whether `epoch` is one this store has been through.
@@ -28,9 +30,9 @@ enum StoreEpochs {
     /// Starts the next epoch: called on the live store once a backup of it is taken.
     static func advance(_ db: Database, now: UInt64) throws {
         let next = try current(db).generation + 1
-        try db.execute(
-            sql: "INSERT INTO storeEpoch(generation, id, at) VALUES (?, ?, ?)",
-            arguments: [Int64(next), newId(), Int64(now)]
+        try db.cachedStatement(sql: "INSERT INTO storeEpoch(generation, id, at) VALUES (?, ?, ?)").execute(arguments: [
+            Int64(next), newId(), Int64(now),
+        ]
         )
     }
 }

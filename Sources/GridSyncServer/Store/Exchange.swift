@@ -32,18 +32,18 @@ package struct ExchangeRules: Sendable {
 /// same rules let through, and those rules are written once, here.
 package struct CheckedExchange: Sendable {
     package let request: SyncRequest
-    /// The canonical JSON of each of the request's operations, as the log stores it: encoded
-    /// here, beside the checks, because every exchange waits its turn for the store's one writer
-    /// and what the writer need not do shortens every wait.
+    /// The canonical JSON of each of the request's operations, as the log stores it: ready before
+    /// the exchange reaches the store, because every exchange waits its turn for the store's one
+    /// writer and what the writer need not do shortens every wait.
     package let bodies: [Data]
     package let agent: EnrolledAgent
     /// The server's time when the exchange arrived, in milliseconds since 1970.
     package let now: UInt64
     package let rules: ExchangeRules
 
-    fileprivate init(request: SyncRequest, agent: EnrolledAgent, now: UInt64, rules: ExchangeRules) {
-        self.request = request
-        bodies = request.operations.map { CanonicalJSON.encode($0) }
+    fileprivate init(request: ReceivedSyncRequest, agent: EnrolledAgent, now: UInt64, rules: ExchangeRules) {
+        self.request = request.request
+        bodies = request.bodies
         self.agent = agent
         self.now = now
         self.rules = rules
@@ -54,7 +54,12 @@ extension ExchangeRules {
     /// Checks what can be judged from the request alone.
     ///
     /// - Throws: ``ExchangeError`` naming the first rule broken.
-    package func check(_ request: SyncRequest, from agent: EnrolledAgent, now: UInt64) throws -> CheckedExchange {
+    package func check(
+        _ received: ReceivedSyncRequest,
+        from agent: EnrolledAgent,
+        now: UInt64
+    ) throws -> CheckedExchange {
+        let request = received.request
         guard request.protocolVersion == ProtocolVersion.current else {
             throw ExchangeError.unsupportedVersion(request.protocolVersion)
         }
@@ -76,7 +81,7 @@ extension ExchangeRules {
             do { try clock.checkDrift(of: operation.hlc, now: now) } catch { drifted.append(operation.dot) }
         }
         if !drifted.isEmpty { throw ExchangeError.clockDrift(drifted, bound: maxDriftMilliseconds) }
-        return CheckedExchange(request: request, agent: agent, now: now, rules: self)
+        return CheckedExchange(request: received, agent: agent, now: now, rules: self)
     }
 }
 

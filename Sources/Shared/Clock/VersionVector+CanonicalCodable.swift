@@ -9,17 +9,20 @@ extension VersionVector: CanonicalCodable {
     /// at most ``WireLimits/maxContextEntries`` of them, with counters up to ``WireLimits/maxCounter``.
     public init(from reader: inout CanonicalReader) throws {
         var entries: [ReplicaID: UInt64] = [:]
-        try reader.object { reader, key in
-            guard let replica = UInt32(key), String(replica) == key else {
-                throw reader.corrupt("replica id \"\(key)\" is not a number")
+        try reader.object(keys: { reader, key in
+            guard let replica = key.replicaNumber else {
+                throw reader.corrupt("replica id \"\(try key.string())\" is not a number")
             }
             guard entries.count < WireLimits.maxContextEntries else {
                 throw reader.corrupt("a clock with more than \(WireLimits.maxContextEntries) entries")
             }
-            guard entries.updateValue(try reader.counter("context"), forKey: ReplicaID(replica)) == nil else {
-                throw reader.duplicate(key)
+            let counter = try reader.counter("context")
+            // An entry at zero says nothing and is never written.
+            if counter == 0 { reader.noteRewritten() }
+            guard entries.updateValue(counter, forKey: ReplicaID(replica)) == nil else {
+                throw reader.duplicate(String(replica))
             }
-        }
+        })
         self.init(entries)
     }
 }

@@ -15,9 +15,13 @@ extension CanonicalReader {
     /// A key that appears twice in one object: readers disagree on which one counts, so neither does.
     func duplicate(_ key: String) -> DecodingError { corrupt("the key \(key) appears twice") }
 
-    /// An optional value: nil when the key's value is `null`.
+    /// An optional value: nil when the key's value is `null` (which the writer leaves out).
     mutating func optional<Value>(_ read: (inout CanonicalReader) throws -> Value) throws -> Value? {
-        null() ? nil : try read(&self)
+        guard !null() else {
+            noteRewritten()
+            return nil
+        }
+        return try read(&self)
     }
 
     /// The same for a value that reads itself.
@@ -44,6 +48,23 @@ extension CanonicalReader {
             throw .invalidValue(field: field, reason: .range(Int64(range.lowerBound)...Int64(range.upperBound)))
         }
         return value
+    }
+}
+
+/// The closed set of keys a wire type's object may have, matched against keys as read
+/// (``CanonicalReader/object(keys:)``) without making a `String` of each.
+protocol WireKey: CaseIterable, RawRepresentable where RawValue == String {
+    /// Each key and its name's bytes: `static let names = Self.utf8Names()`.
+    static var names: [(utf8: [UInt8], key: Self)] { get }
+}
+
+extension WireKey {
+    static func utf8Names() -> [(utf8: [UInt8], key: Self)] { allCases.map { (Array($0.rawValue.utf8), $0) } }
+
+    /// The key named `raw`, or nil for a name the type does not have.
+    init?(_ raw: CanonicalReader.RawString) {
+        guard let match = Self.names.first(where: { raw.is($0.utf8) }) else { return nil }
+        self = match.key
     }
 }
 

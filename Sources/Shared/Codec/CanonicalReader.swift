@@ -12,6 +12,10 @@ public struct CanonicalReader {
     private var index = 0
     /// Objects and arrays open around the current position, bounded by ``WireLimits/maxDepth``.
     private var depth = 0
+    /// Set once anything read differs from how ``CanonicalWriter`` writes the value read
+    /// (whitespace, key order, escapes, a number's form, a key skipped or a `null` left out): the
+    /// bytes read since ``canonical(_:)`` began are then not the value's canonical JSON.
+    private var rewritten = false
 
     init(_ data: Data) { bytes = [UInt8](data) }
 
@@ -30,6 +34,12 @@ public struct CanonicalReader {
     ///
     /// At most ``WireLimits/maxObjectKeys`` keys, nested at most ``WireLimits/maxDepth`` deep.
     mutating func object(_ field: (inout CanonicalReader, String) throws -> Void) throws {
+        try object { reader, key in try field(&reader, try key.string()) }
+    }
+
+    /// The same with each key as its bytes, for the types read on every operation of every
+    /// request: matched against the names they know without building a `String` for each key.
+    mutating func object(keys field: (inout CanonicalReader, RawString) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
         try enter()
         defer { depth -= 1 }
@@ -39,11 +49,15 @@ public struct CanonicalReader {
             return
         }
         var keys = 0
+        var previous: ArraySlice<UInt8> = []
         while true {
             keys += 1
             guard keys <= WireLimits.maxObjectKeys else { throw corrupt("more than \(WireLimits.maxObjectKeys) keys") }
             skipWhitespace()
-            let key = try string()
+            let key = try scanString()
+            // The canonical writer sorts keys by code point, which UTF-8 bytes sort as.
+            if keys > 1, !previous.lexicographicallyPrecedes(key.utf8) { rewritten = true }
+            previous = key.utf8
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             try field(&self, key)
@@ -54,6 +68,37 @@ public struct CanonicalReader {
             default: throw corrupt("expected , or } in an object")
             }
         }
+    }
+
+    /// A string as read: its UTF-8 bytes with escapes decoded, not yet checked or made a `String`.
+    struct RawString {
+        fileprivate let utf8: ArraySlice<UInt8>
+        fileprivate let ascii: Bool
+        fileprivate let position: Position
+
+        /// True when the string is `name`.
+        func `is`(_ name: [UInt8]) -> Bool { utf8.count == name.count && utf8.elementsEqual(name) }
+
+        /// The key as text; refused when it is not valid UTF-8.
+        func string() throws -> String { try CanonicalReader.text(utf8, ascii: ascii, at: position) }
+
+        /// The key as a replica's number written canonically (no sign, no leading zero), or nil.
+        var replicaNumber: UInt32? {
+            guard let first = utf8.first, utf8.count <= 10, first != UInt8(ascii: "0") || utf8.count == 1 else {
+                return nil
+            }
+            var value: UInt64 = 0
+            for byte in utf8 {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + UInt64(byte - UInt8(ascii: "0"))
+            }
+            return UInt32(exactly: value)
+        }
+    }
+
+    /// Where a string ended, for the error of one checked after the reader moved on.
+    fileprivate struct Position {
+        let index: Int
     }
 
     /// Reads an array of at most `limit` elements, nested at most ``WireLimits/maxDepth`` deep.
@@ -97,6 +142,29 @@ public struct CanonicalReader {
         return (value, Data(bytes[start..<index]))
     }
 
+    /// Reads one `Value` and its canonical JSON: the bytes it spanned when they are canonical
+    /// already (an agent writes its operations so), written again only when they are not.
+    ///
+    /// The server stores every operation of every request as canonical JSON; taking the bytes
+    /// that arrived spares encoding each one again. Debug builds check the bytes against the
+    /// writer's.
+    mutating func canonical<Value: CanonicalCodable>(_ type: Value.Type = Value.self) throws -> (Value, Data) {
+        skipWhitespace()
+        let outer = rewritten
+        rewritten = false
+        defer { rewritten = rewritten || outer }
+        let start = index
+        let value = try Value(from: &self)
+        guard !rewritten else { return (value, CanonicalJSON.encode(value)) }
+        let bytes = Data(self.bytes[start..<index])
+        assert(bytes == CanonicalJSON.encode(value), "bytes taken as canonical that the writer writes otherwise")
+        return (value, bytes)
+    }
+
+    /// Notes that the value being read is not written back as it was read (a type leaves
+    /// something out or puts it another way), so its bytes are not its canonical JSON.
+    mutating func noteRewritten() { rewritten = true }
+
     /// Reads one value with `read`; when it names a kind, action or key this release does not
     /// know (`unknown_kind`, `unknown_field`), passes over it and returns its exact bytes instead,
     /// so a reader one release behind keeps what it cannot read yet rather than failing.
@@ -132,20 +200,31 @@ public struct CanonicalReader {
     // MARK: Scalars
 
     mutating func string() throws -> String {
+        let scanned = try scanString()
+        return try Self.text(scanned.utf8, ascii: scanned.ascii, at: scanned.position)
+    }
+
+    /// Reads a string's bytes, its escapes decoded, without checking they are UTF-8.
+    private mutating func scanString() throws -> RawString {
         skipWhitespace()
         try expect(UInt8(ascii: "\""))
         let start = index
-        // Fast path: no escapes.
+        // Fast path: no escapes. Any byte's top bit set means the text is not ASCII alone.
+        var high: UInt8 = 0
         while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
             guard bytes[index] >= 0x20 else { throw corrupt("control character in a string") }
+            high |= bytes[index]
             index += 1
         }
         guard index < bytes.count else { throw corrupt("unterminated string") }
         if bytes[index] == UInt8(ascii: "\"") {
             guard index - start <= WireLimits.maxStringBytes else { throw tooLong() }
             defer { index += 1 }
-            return try text(bytes[start..<index])
+            return RawString(utf8: bytes[start..<index], ascii: high < 0x80, position: Position(index: index))
         }
+        // An escape: the writer escapes only what it must, in its short forms, so take the
+        // bytes as written otherwise.
+        rewritten = true
         var scalars = [UInt8](bytes[start..<index])
         while true {
             guard index < bytes.count else { throw corrupt("unterminated string") }
@@ -154,7 +233,7 @@ public struct CanonicalReader {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return try text(scalars[...])
+                return RawString(utf8: scalars[...], ascii: false, position: Position(index: index))
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { throw corrupt("unterminated escape") }
                 let escape = bytes[index]
@@ -182,7 +261,9 @@ public struct CanonicalReader {
     mutating func integer<Number: FixedWidthInteger>(_ type: Number.Type = Number.self) throws -> Number {
         skipWhitespace()
         let start = index
-        if peek() == UInt8(ascii: "-") { index += 1 }
+        let negative = peek() == UInt8(ascii: "-")
+        if negative { index += 1 }
+        let digitsStart = index
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         let digitsEnd = index
         // A fraction or exponent is allowed only when the value is whole, as JSONDecoder allows.
@@ -197,14 +278,39 @@ public struct CanonicalReader {
         guard index - start <= WireLimits.maxNumberLength else {
             throw corrupt("a number longer than \(WireLimits.maxNumberLength) characters")
         }
-        let token = String(decoding: bytes[start..<index], as: UTF8.self)
+        let digits = bytes[digitsStart..<digitsEnd]
+        // The writer writes neither a fraction, an exponent, a leading zero nor `-0`.
+        if digitsEnd != index || (digits.first == UInt8(ascii: "0") && (digits.count > 1 || negative)) {
+            rewritten = true
+        }
         // Digits alone either fit or do not: through a Double, -9223372036854775809 would round into range.
         if digitsEnd == index {
-            guard let value = Number(token) else { throw corrupt("expected a whole number that fits") }
+            guard !digits.isEmpty, let value = Self.whole(digits, negative: negative, as: Number.self) else {
+                throw corrupt("expected a whole number that fits")
+            }
             return value
         }
+        let token = String(decoding: bytes[start..<index], as: UTF8.self)
         if let double = Double(token), double == double.rounded(), let value = Number(exactly: double) { return value }
         throw corrupt("expected a whole number that fits")
+    }
+
+    /// The number the decimal `digits` spell (negated when `negative`), or nil when it does not fit.
+    private static func whole<Number: FixedWidthInteger>(
+        _ digits: ArraySlice<UInt8>,
+        negative: Bool,
+        as type: Number.Type
+    ) -> Number? {
+        var magnitude: UInt64 = 0
+        for digit in digits {
+            let (tens, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = tens.addingReportingOverflow(UInt64(digit - UInt8(ascii: "0")))
+            guard !overflow, !carry else { return nil }
+            magnitude = sum
+        }
+        guard negative, magnitude > 0 else { return Number(exactly: magnitude) }
+        guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+        return Number(exactly: magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude))
     }
 
     mutating func bool() throws -> Bool {
@@ -222,8 +328,9 @@ public struct CanonicalReader {
 
     /// Reads and discards one value of any kind (a key this type does not use).
     mutating func skipValue() throws {
+        rewritten = true
         switch peekKind() {
-        case UInt8(ascii: "{"): try object { reader, _ in try reader.skipValue() }
+        case UInt8(ascii: "{"): try object(keys: { reader, _ in try reader.skipValue() })
         case UInt8(ascii: "["): _ = try array { try $0.skipValue() }
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
@@ -320,10 +427,19 @@ public struct CanonicalReader {
         return value
     }
 
-    private func text(_ slice: ArraySlice<UInt8>) throws -> String {
-        // Validating from contiguous memory is several times faster than from a generic sequence.
-        guard let text = slice.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
-            throw corrupt("invalid UTF-8")
+    /// The string of `utf8`, refused (as at `position`) when it is not valid UTF-8.
+    ///
+    /// `String(decoding:)` is the standard library's fast path (ASCII above all); it repairs
+    /// what is not UTF-8, so text that is not ASCII alone must come out byte for byte as it went
+    /// in. (`String(validating:as:)` looked up generic metadata on every call: a tenth of reading
+    /// a request.)
+    fileprivate static func text(_ utf8: ArraySlice<UInt8>, ascii: Bool, at position: Position) throws -> String {
+        let text = try utf8.withUnsafeBufferPointer { bytes in
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard !ascii else { return text }
+            let unrepaired = text.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) }
+            guard unrepaired ?? text.utf8.elementsEqual(bytes) else { throw corruptAt(position.index, "invalid UTF-8") }
+            return text
         }
         return text
     }
@@ -352,13 +468,17 @@ public struct CanonicalReader {
     private mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            case 0x20, 0x0A, 0x0D, 0x09:
+                index += 1
+                rewritten = true
             default: return
             }
         }
     }
 
-    func corrupt(_ what: String) -> DecodingError {
+    func corrupt(_ what: String) -> DecodingError { Self.corruptAt(index, what) }
+
+    private static func corruptAt(_ index: Int, _ what: String) -> DecodingError {
         DecodingError.dataCorrupted(
             .init(codingPath: [], debugDescription: "Not valid JSON at byte \(index): \(what).")
         )

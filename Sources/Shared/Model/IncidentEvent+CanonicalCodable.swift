@@ -1,8 +1,10 @@
 /// An object with `action` and whichever of the other keys the step has.
 extension IncidentEvent: CanonicalCodable {
     /// The keys an event may have.
-    enum Key: String, CaseIterable {
+    enum Key: String, WireKey {
         case action, node, target, note, satisfaction, registryNumber, days
+
+        static let names = utf8Names()
     }
 
     public func write(to writer: inout CanonicalWriter) {
@@ -23,10 +25,10 @@ extension IncidentEvent: CanonicalCodable {
         var event = IncidentEvent(action: .comment)
         var action: String?
         var seen: [Key] = []
-        try reader.object { reader, key in
-            let known = Key(rawValue: key)
+        try reader.object(keys: { reader, key in
+            let known = Key(key)
             if let known {
-                guard !seen.contains(known) else { throw reader.duplicate(key) }
+                guard !seen.contains(known) else { throw reader.duplicate(known.rawValue) }
                 seen.append(known)
             }
             switch known {
@@ -38,9 +40,9 @@ extension IncidentEvent: CanonicalCodable {
             case .days: event.days = try reader.optional { Int(try $0.counter("days", in: 0...1_000)) }
             case .satisfaction:
                 event.satisfaction = try reader.optional { try $0.name(Satisfaction.self, "satisfaction") }
-            case nil: throw ModelError.unknownKey(key, owner: ("An incident event", "事件步骤"))
+            case nil: throw ModelError.unknownKey(try key.string(), owner: ("An incident event", "事件步骤"))
             }
-        }
+        })
         guard let action else { throw reader.missing("action") }
         guard let known = IncidentAction(rawValue: action) else {
             throw ModelError.unknownName(action, field: "action", what: ("incident action", "事件操作"))

@@ -7,8 +7,10 @@
 /// client's operation is never half-understood.
 extension SyncOperation: CanonicalCodable {
     /// The keys an operation may have.
-    enum Key: String, CaseIterable {
+    enum Key: String, WireKey {
         case dot, context, hlc, type, id, kind, fields, field, element, event
+
+        static let names = utf8Names()
 
         /// The key's bit in a ``Keys`` set: read on every operation of every request, where a
         /// `Set` of keys built per operation cost more than reading the operation's numbers.
@@ -79,14 +81,15 @@ extension SyncOperation: CanonicalCodable {
         var element: String?
         var fields: [String: FieldValue]?
         var event: IncidentEvent?
-        try reader.object { reader, key in
-            guard let name = Key(rawValue: key) else {
+        try reader.object(keys: { reader, raw in
+            guard let name = Key(raw) else {
+                let key = try raw.string()
                 guard !unknownKeys.contains(key) else { throw reader.duplicate(key) }
                 unknownKeys.append(key)
                 try reader.skipValue()
                 return
             }
-            guard !keys.contains(name.bit) else { throw reader.duplicate(key) }
+            guard !keys.contains(name.bit) else { throw reader.duplicate(name.rawValue) }
             keys.insert(name.bit)
             switch name {
             case .dot: dot = try reader.read()
@@ -100,7 +103,7 @@ extension SyncOperation: CanonicalCodable {
             case .fields: fields = try FieldValue.readFields(from: &reader)
             case .event: event = try reader.read()
             }
-        }
+        })
         guard let kind else { throw reader.missing("kind") }
         guard let known = Kind(rawValue: kind) else {
             throw ModelError.unknownName(kind, field: "kind", what: ("operation kind", "操作类型"))

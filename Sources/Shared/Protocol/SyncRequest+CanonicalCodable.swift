@@ -14,6 +14,11 @@ extension SyncRequest: CanonicalCodable {
 
     /// Each key at most once; the batch id must keep ``WireLimits/isValidBatchId(_:)``.
     public init(from reader: inout CanonicalReader) throws {
+        try self.init(from: &reader) { try SyncOperation(from: &$0) }
+    }
+
+    /// The same, each operation read with `operation` (``ReceivedSyncRequest`` keeps its bytes).
+    init(from reader: inout CanonicalReader, operation: (inout CanonicalReader) throws -> SyncOperation) throws {
         var version: Int?
         var batchId: String?
         var cursor: UInt64?
@@ -38,7 +43,7 @@ extension SyncRequest: CanonicalCodable {
                 }
                 batchId = text
             case "cursor": cursor = try reader.counter("cursor")
-            case "operations": operations = try reader.read()
+            case "operations": operations = try reader.array(operation)
             case "store": store = try reader.optional(StoreEpoch.self)
             case "recovered": recovered = try reader.optional(StoreRecovery.self)
             default: try reader.skipValue()
