@@ -160,4 +160,51 @@ import Testing
         #expect(outcome.acknowledged == 2)
         #expect(try database.outbox().map(\.dot.counter) == [3])
     }
+
+    /// A sync broken off after the server set aside an edit, before the repair, then a snapshot
+    /// that holds the household without it: the next edit, which builds on the set-aside one,
+    /// waits for it. The repair lets go of it, so the worker's later edit shows at once and does
+    /// not build on what was set aside (the server would set it aside too).
+    @Test func aRepairLetsGoOfAHeldEditThatBuildsOnASetAsideOne() throws {
+        let (database, folder) = try Self.replica()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var county = InMemoryReplica(replica: ReplicaID(9))
+        let key = Self.household(RecordID.make(nowMilliseconds: Self.now))
+        let create = county.write(.create(Self.homeFields), to: key, now: Self.now)
+        _ = try database.commit(
+            SyncResponse(acknowledgedThrough: 0, operations: [create], cursor: 1, hasMore: false, serverTime: Self.now),
+            now: Self.now
+        )
+        let refused = try database.author([.set(["headName": .string("包银山")])], on: key, now: Self.now + 1)[0]
+        try database.author([.set(["address": .string("一组2号")])], on: key, now: Self.now + 2)
+        _ = try database.commit(
+            SyncResponse(
+                acknowledgedThrough: refused.dot.counter,
+                operations: [],
+                cursor: 1,
+                hasMore: false,
+                serverTime: Self.now,
+                setAside: [
+                    SetAsideNotice(dot: refused.dot, code: "not_permitted", message: LocalizedText("no", zh: "不行"))
+                ]
+            ),
+            now: Self.now
+        )
+        let fromServer = try #require(county.records[key])
+        try database.beginSnapshot(grids: Self.grids, calendar: nil)
+        try database.storeSnapshotPage([SnapshotRows.Row(fromServer)])
+        #expect(try database.finishSnapshot(cursor: 1) == 0, "the address edit waits for the set-aside one")
+        let waiting = { try database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM waiting") } }
+        #expect(try waiting() == 1)
+
+        try database.repair(with: [fromServer])
+
+        #expect(try waiting() == 0)
+        #expect(try database.recordsToRepair().isEmpty)
+        #expect(try database.record(key) == fromServer)
+        let later = try database.author([.set(["note": .string("东边")])], on: key, now: Self.now + 3)[0]
+        #expect(later.context == fromServer.clock)
+        #expect(try database.record(key).visibleValue(of: "note") == .string("东边"))
+        #expect(try database.outbox().map(\.dot.counter) == [2, 3], "the address edit still goes up, to be set aside")
+    }
 }

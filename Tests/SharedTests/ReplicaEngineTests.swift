@@ -118,4 +118,85 @@ import Testing
         #expect(laptop.waiting.isEmpty)
         #expect(laptop.records[Self.household]?.registers["address"]?.map(\.dot) == [second.dot])
     }
+
+    /// A repair after the server set aside the resident this laptop added (and so the phone added
+    /// with it): the resident, which the server does not have, is removed; the household becomes
+    /// the server's state with the laptop's edits of it replayed on top, the later one though its
+    /// context covers the resident's dots by counter.
+    @Test func aRepairLeavesOutWhatBuildsOnASetAsideOperationAndReplaysTheRest() {
+        let resident = RecordKey(type: .resident, id: "00000000-0000-7000-8000-000000000002")
+        var county = InMemoryReplica(replica: ReplicaID(4))
+        var laptop = InMemoryReplica(replica: ReplicaID(5))
+        laptop.receive(
+            county.write(
+                .create(["gridId": .string("g1"), "address": .string("a")]),
+                to: Self.household,
+                now: Self.now
+            )
+        )
+        let added = laptop.write(
+            .create(["gridId": .string("g1"), "name": .string("包小花")]),
+            to: resident,
+            now: Self.now + 1
+        )
+        let phone = laptop.write(.add(field: "phones", element: "13800000001"), to: resident, now: Self.now + 2)
+        let note = laptop.write(.set(["note": .string("n")]), to: Self.household, now: Self.now + 3)
+        let address = laptop.write(.set(["address": .string("b")]), to: Self.household, now: Self.now + 4)
+        #expect(address.context.covers(phone.dot), "by counter: the dots are the laptop's, on another record")
+        _ = county.write(.set(["phone": .string("13900000002")]), to: Self.household, now: Self.now + 5)
+        let fromServer = county.records[Self.household]!
+
+        ReplicaEngine.rebuild([Self.household, resident], from: [fromServer], leavingOut: [added], in: &laptop)
+
+        #expect(laptop.records[resident] == nil, "nothing of the resident survives")
+        var expected = fromServer
+        expected.apply(note)
+        expected.apply(address)
+        #expect(laptop.records[Self.household] == expected)
+        #expect(laptop.waiting.isEmpty)
+        #expect(laptop.clock.last >= fromServer.latestHLC)
+    }
+
+    /// After a restore from an older backup the server's state lacks the county's note this
+    /// laptop's edit builds on: the edit is held, as after a snapshot, and applies once the note
+    /// is pulled again.
+    @Test func aRepairHoldsAnEditWhoseCausesTheServersStateLacks() {
+        var county = InMemoryReplica(replica: ReplicaID(4))
+        let create = county.write(.create(["gridId": .string("g1")]), to: Self.household, now: Self.now)
+        let restored = county.records[Self.household]!
+        let note = county.write(.set(["note": .string("县里")]), to: Self.household, now: Self.now + 1)
+        var laptop = InMemoryReplica(replica: ReplicaID(5))
+        laptop.receive(create)
+        laptop.receive(note)
+        let edit = laptop.write(.set(["address": .string("b")]), to: Self.household, now: Self.now + 2)
+
+        ReplicaEngine.rebuild([Self.household], from: [restored], leavingOut: [], in: &laptop)
+
+        #expect(laptop.records[Self.household] == restored)
+        #expect(laptop.waiting[Self.household] == [edit])
+        #expect(laptop.receive(note) == 2, "the note applies and releases the edit")
+        #expect(laptop.waiting.isEmpty)
+        #expect(laptop.records[Self.household]?.visibleValue(of: "address") == .string("b"))
+    }
+
+    /// Edits held after a snapshot that lacked the household, the first of them since set aside:
+    /// the repair lets go of both, so a later edit neither follows them nor waits with them.
+    @Test func aRepairLetsGoOfHeldEditsThatBuildOnASetAsideOne() {
+        var county = InMemoryReplica(replica: ReplicaID(4))
+        var laptop = InMemoryReplica(replica: ReplicaID(5))
+        laptop.receive(county.write(.create(["gridId": .string("g1")]), to: Self.household, now: Self.now))
+        let refused = laptop.write(.set(["headName": .string("包银山")]), to: Self.household, now: Self.now + 1)
+        _ = laptop.write(.set(["address": .string("b")]), to: Self.household, now: Self.now + 2)
+        laptop.installSnapshot([])
+        #expect(laptop.waiting[Self.household]?.count == 2)
+        let fromServer = county.records[Self.household]!
+
+        ReplicaEngine.rebuild([Self.household], from: [fromServer], leavingOut: [refused], in: &laptop)
+
+        #expect(laptop.waiting.isEmpty)
+        #expect(laptop.records[Self.household] == fromServer)
+        let later = laptop.write(.set(["note": .string("n")]), to: Self.household, now: Self.now + 3)
+        #expect(later.context == fromServer.clock)
+        #expect(laptop.records[Self.household]?.visibleValue(of: "note") == .string("n"))
+    }
 }

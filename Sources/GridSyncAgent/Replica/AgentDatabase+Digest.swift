@@ -65,10 +65,7 @@ extension AgentDatabase {
                 clock.advance(past: state.latestHLC)
             }
             for key in held.keys {
-                try db.execute(
-                    sql: "DELETE FROM record WHERE type = ? AND id = ?",
-                    arguments: [key.type.rawValue, key.id]
-                )
+                try Self.remove(db, key)
                 changed += 1
             }
             var updated = replica

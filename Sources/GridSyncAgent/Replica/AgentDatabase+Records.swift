@@ -19,6 +19,14 @@ extension AgentDatabase {
         try store(db, SnapshotRows.Row(state), generation: generation)
     }
 
+    /// Removes a record's row: the server no longer has the record, or it left the scope.
+    static func remove(_ db: Database, _ key: RecordKey) throws {
+        try db.execute(
+            sql: "DELETE FROM record WHERE type = ? AND id = ?",
+            arguments: [key.type.rawValue, key.id]
+        )
+    }
+
     /// Writes a record row as a snapshot delivered it, its state bytes untouched.
     static func store(_ db: Database, _ row: SnapshotRows.Row, generation: Int64) throws {
         try db.cachedStatement(

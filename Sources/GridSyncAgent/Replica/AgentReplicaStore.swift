@@ -31,7 +31,12 @@ struct AgentReplicaStore: ReplicaStore {
     func takeRecord(_ key: RecordKey) throws -> RecordState? { try AgentDatabase.state(db, key) }
 
     func putRecord(_ record: RecordState, changed: Bool) throws {
-        if changed { try AgentDatabase.store(db, record, generation: state.generation) }
+        guard changed else { return }
+        if record.clock.isEmpty {
+            try AgentDatabase.remove(db, record.key)
+        } else {
+            try AgentDatabase.store(db, record, generation: state.generation)
+        }
     }
 
     /// Stores one record of a snapshot page as the server sent it, its bytes untouched.

@@ -67,7 +67,7 @@ extension InMemoryReplica: ReplicaStore {
     public mutating func takeRecord(_ key: RecordKey) -> RecordState? { records.removeValue(forKey: key) }
 
     public mutating func putRecord(_ record: RecordState, changed: Bool) {
-        if !record.clock.isEmpty { records[record.key] = record }
+        records[record.key] = record.clock.isEmpty ? nil : record
     }
 
     public mutating func heldOperations(for key: RecordKey) -> [SyncOperation] { waiting[key] ?? [] }

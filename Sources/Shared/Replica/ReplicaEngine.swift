@@ -1,6 +1,7 @@
 /// The replica rules, written once over any ``ReplicaStore``: authoring a local operation, merging
 /// a received one or holding it until its causes arrive, and (in ``ReplicaEngine+Snapshot``)
-/// replaying the outbox on top of a snapshot.
+/// replaying the outbox on top of a snapshot, or of the server's state of records whose
+/// operations it set aside.
 ///
 /// The laptop runs it over SQLite inside each transaction, the property tests and benchmarks over
 /// ``InMemoryReplica``, so the convergence the tests prove is the convergence the laptops have.
@@ -138,8 +139,7 @@ public enum ReplicaEngine<Store: ReplicaStore> {
     /// Applies the record's held operations that have become ready, until none is; lets go of
     /// those applied and of those the record turned out to have already.
     @inlinable
-    static func releaseHeld(into record: inout RecordState, in store: inout Store) throws(Store.Failure) -> Int
-    {
+    static func releaseHeld(into record: inout RecordState, in store: inout Store) throws(Store.Failure) -> Int {
         var pending = try store.heldOperations(for: record.key)
         var applied = 0
         while let index = pending.firstIndex(where: { record.readiness(of: $0) != .waiting }) {

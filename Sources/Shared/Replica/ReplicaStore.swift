@@ -33,8 +33,12 @@ public protocol ReplicaStore {
     /// Takes back a record from ``takeRecord(_:)``; `changed` says whether it must be written.
     ///
     /// A store that lists records keeps ``RecordListing`` of each written state beside it, so a
-    /// list reads the visible grid and the conflicts without decoding the state. A record that was
-    /// not there and did not change (its clock is empty) is not kept.
+    /// list reads the visible grid and the conflicts without decoding the state. A record whose
+    /// clock is empty is not kept: one that was not there and did not change, or one that changed
+    /// to empty, which removes what the store held of it. Only a repair
+    /// (``ReplicaEngine/rebuild(_:from:leavingOut:in:)``) changes a record to empty, when neither
+    /// the server nor the outbox has anything of it; the server, which repairs nothing, never
+    /// gets one.
     mutating func putRecord(_ record: RecordState, changed: Bool) throws(Failure)
 
     /// The operations held for a record until their causes arrive.
