@@ -29,10 +29,12 @@ enum GridSyncFuzz {
         }
         // Every input is tried as every message: the types share their pieces, and a request read
         // as a snapshot page walks the unknown-key path (skipValue) over all of it.
-        if let request = try? CanonicalJSON.decode(SyncRequest.self, from: body) {
+        let request = try? CanonicalJSON.decode(SyncRequest.self, from: body)
+        if let request {
             roundTrip(request, "SyncRequest")
             merge(request.operations)
         }
+        checkReceived(body, against: request)
         if let response = try? CanonicalJSON.decode(SyncResponse.self, from: body) {
             // Operations of a newer release are kept aside as they came (`unreadable`) and are not
             // re-encoded: only the server writes a response, from stored bytes (ResponseJSON).
@@ -91,6 +93,20 @@ enum GridSyncFuzz {
         _ body: Data
     ) {
         if let value = try? CanonicalJSON.decode(type, from: body) { roundTrip(value, "\(type)") }
+    }
+
+    /// The server's read of a request (each operation's bytes kept as they came when canonical)
+    /// must agree with the plain decode, and every body it keeps must be the writer's bytes.
+    static func checkReceived(_ body: Data, against request: SyncRequest?) {
+        let received = try? CanonicalJSON.decode(ReceivedSyncRequest.self, from: body)
+        guard received?.request == request else {
+            fatalError("ReceivedSyncRequest and SyncRequest read this differently\n\(text(body))")
+        }
+        guard let received else { return }
+        for (operation, kept) in zip(received.request.operations, received.bodies)
+        where kept != CanonicalJSON.encode(operation) {
+            fatalError("ReceivedSyncRequest kept bytes the writer writes otherwise\n\(text(kept))")
+        }
     }
 
     /// The agent's snapshot path (rows kept as the bytes that arrived) must agree with the full decode.
