@@ -6,17 +6,10 @@ import Shared
 /// Record rows write an absent level as `''` rather than NULL (see ``recordColumns``), so their one
 /// scope index can be paged with row-value comparisons, which NULL would defeat.
 extension GridScope {
-    init(row: Row) {
-        self.init(
-            gridId: row["gridId"],
-            ancestors: ["g1", "g2", "g3", "g4"].map { column in (row[column] as String?)?.nilIfEmpty }
-        )
-    }
-
-    /// The same from a row whose `gridId`, `g1`…`g4` are the five columns from `column` on: read
-    /// by position on every record an exchange touches, where GRDB's lookup by name lowercases
+    /// The scope in a row whose `gridId`, `g1`…`g4` are the five columns from `column` on: read
+    /// by position, as on every record an exchange touches, where GRDB's lookup by name lowercases
     /// each name it compares.
-    init(row: Row, startingAt column: Int) {
+    init(row: Row, startingAt column: Int = 0) {
         self.init(
             gridId: row[column],
             ancestors: (column + 1...column + 4).map { (row[$0] as String?)?.nilIfEmpty }

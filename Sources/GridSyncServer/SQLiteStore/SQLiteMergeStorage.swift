@@ -70,8 +70,7 @@ package struct SQLiteMergeStorage: MergeStorage {
                 sql: "UPDATE record SET gridId = ?, g1 = ?, g2 = ?, g3 = ?, g4 = ? WHERE type = ? AND id = ?"
             ).execute(arguments: [
                 scope.gridId, columns[0], columns[1], columns[2], columns[3], key.type.rawValue, key.id,
-            ]
-            )
+            ])
         }
     }
 
@@ -83,8 +82,7 @@ package struct SQLiteMergeStorage: MergeStorage {
         ).execute(arguments: [
             seq, key.type.rawValue, key.id, old[0], old[1], old[2], old[3], dot.replica.rawValue,
             Int64(dot.counter),
-        ]
-        )
+        ])
     }
 
     func updateConflicts(of key: RecordKey, to fields: [String], now: UInt64) throws -> Int {
@@ -100,8 +98,7 @@ package struct SQLiteMergeStorage: MergeStorage {
         let opened = Set(fields).subtracting(existing)
         for field in opened {
             try db.cachedStatement(sql: "INSERT INTO conflict(type, recordId, field, since) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [key.type.rawValue, key.id, field, Int64(now)]
-                )
+                .execute(arguments: [key.type.rawValue, key.id, field, Int64(now)])
         }
         return opened.count
     }
@@ -185,8 +182,7 @@ package struct SQLiteMergeStorage: MergeStorage {
             replica.rawValue, Int64(operation.dot.counter), operation.type.rawValue, operation.id,
             body, error.code.rawValue, error.message.english, error.message.chinese,
             Int64(now),
-        ]
-        )
+        ])
     }
 
     func setAsideNotices(of replica: ReplicaID, in counters: ClosedRange<UInt64>) throws -> [SetAsideNotice] {
@@ -236,16 +232,14 @@ package struct SQLiteMergeStorage: MergeStorage {
 
     func requestResync(of replica: ReplicaID, reason: String, now: UInt64) throws {
         try db.cachedStatement(sql: "UPDATE agent SET resyncRequestedAt = ?, resyncReason = ? WHERE replica = ?")
-            .execute(arguments: [Int64(now), reason, replica.rawValue]
-            )
+            .execute(arguments: [Int64(now), reason, replica.rawValue])
     }
 
     func requestResync(ofAgentsAt node: String, reason: String, now: UInt64) throws {
         try db.cachedStatement(
             sql:
                 "UPDATE agent SET resyncRequestedAt = ?, resyncReason = ? WHERE gridId = ? AND revokedAt IS NULL AND resyncRequestedAt IS NULL"
-        ).execute(arguments: [Int64(now), reason, node]
-        )
+        ).execute(arguments: [Int64(now), reason, node])
     }
 
     // MARK: Assignments
@@ -277,8 +271,7 @@ package struct SQLiteMergeStorage: MergeStorage {
 
     func saveServerCounter(_ counter: UInt64) throws {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO serverState(key, value) VALUES ('serverCounter', ?)")
-            .execute(arguments: [Int64(counter)]
-            )
+            .execute(arguments: [Int64(counter)])
     }
 
     func nextRegistryNumber(on day: String) throws -> Int64 {

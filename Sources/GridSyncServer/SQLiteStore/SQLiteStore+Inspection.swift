@@ -23,7 +23,7 @@ extension SQLiteStore: StoreInspection {
                 sql:
                     "SELECT type, id, gridId, g1, g2, g3, g4, seq, state, digest FROM record ORDER BY g1, g2, g3, g4, type, id"
             ).map { row in
-                let scope = GridScope(row: row)
+                let scope = GridScope(row: row, startingAt: 2)
                 return StoredRecord(
                     key: try Self.recordKey(type: row["type"], id: row["id"]),
                     gridId: scope.gridId,

@@ -32,7 +32,6 @@ enum StoreEpochs {
         let next = try current(db).generation + 1
         try db.cachedStatement(sql: "INSERT INTO storeEpoch(generation, id, at) VALUES (?, ?, ?)").execute(arguments: [
             Int64(next), newId(), Int64(now),
-        ]
-        )
+        ])
     }
 }

@@ -74,15 +74,16 @@ public struct CanonicalReader {
     struct RawString {
         fileprivate let utf8: ArraySlice<UInt8>
         fileprivate let ascii: Bool
-        fileprivate let position: Position
+        /// Where the string ended in the input, for the error of text checked after the reader moved on.
+        fileprivate let end: Int
 
         /// True when the string is `name`.
         func `is`(_ name: [UInt8]) -> Bool { utf8.count == name.count && utf8.elementsEqual(name) }
 
-        /// The key as text; refused when it is not valid UTF-8.
-        func string() throws -> String { try CanonicalReader.text(utf8, ascii: ascii, at: position) }
+        /// The string as text; refused when it is not valid UTF-8.
+        func string() throws -> String { try CanonicalReader.text(of: self) }
 
-        /// The key as a replica's number written canonically (no sign, no leading zero), or nil.
+        /// The string as a replica's number written canonically (no sign, no leading zero), or nil.
         var replicaNumber: UInt32? {
             guard let first = utf8.first, utf8.count <= 10, first != UInt8(ascii: "0") || utf8.count == 1 else {
                 return nil
@@ -94,11 +95,6 @@ public struct CanonicalReader {
             }
             return UInt32(exactly: value)
         }
-    }
-
-    /// Where a string ended, for the error of one checked after the reader moved on.
-    fileprivate struct Position {
-        let index: Int
     }
 
     /// Reads an array of at most `limit` elements, nested at most ``WireLimits/maxDepth`` deep.
@@ -200,8 +196,7 @@ public struct CanonicalReader {
     // MARK: Scalars
 
     mutating func string() throws -> String {
-        let scanned = try scanString()
-        return try Self.text(scanned.utf8, ascii: scanned.ascii, at: scanned.position)
+        try Self.text(of: scanString())
     }
 
     /// Reads a string's bytes, its escapes decoded, without checking they are UTF-8.
@@ -220,7 +215,7 @@ public struct CanonicalReader {
         if bytes[index] == UInt8(ascii: "\"") {
             guard index - start <= WireLimits.maxStringBytes else { throw tooLong() }
             defer { index += 1 }
-            return RawString(utf8: bytes[start..<index], ascii: high < 0x80, position: Position(index: index))
+            return RawString(utf8: bytes[start..<index], ascii: high < 0x80, end: index)
         }
         // An escape: the writer escapes only what it must, in its short forms, so take the
         // bytes as written otherwise.
@@ -233,7 +228,7 @@ public struct CanonicalReader {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return RawString(utf8: scalars[...], ascii: false, position: Position(index: index))
+                return RawString(utf8: scalars[...], ascii: false, end: index)
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { throw corrupt("unterminated escape") }
                 let escape = bytes[index]
@@ -427,21 +422,20 @@ public struct CanonicalReader {
         return value
     }
 
-    /// The string of `utf8`, refused (as at `position`) when it is not valid UTF-8.
+    /// The text of `raw`, refused when it is not valid UTF-8.
     ///
     /// `String(decoding:)` is the standard library's fast path (ASCII above all); it repairs
     /// what is not UTF-8, so text that is not ASCII alone must come out byte for byte as it went
     /// in. (`String(validating:as:)` looked up generic metadata on every call: a tenth of reading
     /// a request.)
-    fileprivate static func text(_ utf8: ArraySlice<UInt8>, ascii: Bool, at position: Position) throws -> String {
-        let text = try utf8.withUnsafeBufferPointer { bytes in
+    fileprivate static func text(of raw: RawString) throws -> String {
+        try raw.utf8.withUnsafeBufferPointer { bytes in
             let text = String(decoding: bytes, as: UTF8.self)
-            guard !ascii else { return text }
+            guard !raw.ascii else { return text }
             let unrepaired = text.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) }
-            guard unrepaired ?? text.utf8.elementsEqual(bytes) else { throw corruptAt(position.index, "invalid UTF-8") }
+            guard unrepaired ?? text.utf8.elementsEqual(bytes) else { throw corruptAt(raw.end, "invalid UTF-8") }
             return text
         }
-        return text
     }
 
     private func matches(_ literal: StaticString) -> Bool {

@@ -20,7 +20,7 @@ package struct ReceivedSyncRequest: CanonicalDecodable, Sendable {
         self.bodies = bodies
     }
 
-    /// A request made in memory rather than received (the benchmarks, the demo): each operation
+    /// A request made in memory rather than received (benchmarks, tests): each operation
     /// encoded, as an agent sends it.
     package init(_ request: SyncRequest) {
         self.request = request
