@@ -207,4 +207,36 @@ import Testing
         #expect(try database.record(key).visibleValue(of: "note") == .string("东边"))
         #expect(try database.outbox().map(\.dot.counter) == [2, 3], "the address edit still goes up, to be set aside")
     }
+
+    /// A copy enrolled again under a new id no longer lists the old id's set-aside operations:
+    /// the laptop that went on with the old id settles them (after a restore it sends them again
+    /// and the store may take them), and the new id's would be filed under the same counters.
+    @Test func aLaptopEnrolledAgainLeavesTheOldIdentitysSetAsideOperations() throws {
+        let (database, folder) = try Self.replica()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let key = Self.household(RecordID.make(nowMilliseconds: Self.now))
+        let refused = try database.author([.create(Self.homeFields)], on: key, now: Self.now)[0]
+        _ = try database.commit(
+            SyncResponse(
+                acknowledgedThrough: refused.dot.counter,
+                operations: [],
+                cursor: 1,
+                hasMore: false,
+                serverTime: Self.now,
+                setAside: [
+                    SetAsideNotice(dot: refused.dot, code: "out_of_scope", message: LocalizedText("no", zh: "不行"))
+                ]
+            ),
+            now: Self.now
+        )
+        #expect(try database.setAsideOperations().map(\.operation) == [refused])
+
+        try database.markCopied(from: refused.dot.counter + 1)
+        try database.enrollAgain(
+            as: EnrollResponse(replica: ReplicaID(6), gridId: "c-1-1-1-1", agentName: "组", serverTime: Self.now),
+            at: "http://test"
+        )
+
+        #expect(try database.setAsideOperations().isEmpty)
+    }
 }

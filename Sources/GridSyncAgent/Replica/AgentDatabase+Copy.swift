@@ -53,10 +53,14 @@ extension AgentDatabase {
             // and a recovery not yet reported is the old id's, reported by the laptop going on
             // with it. Nor are the acknowledged operations kept under the old id the new one's to
             // send again after a later restore (the server refuses another replica's dots, which
-            // would stop every sync after it); the server holds them, as does that laptop.
+            // would stop every sync after it); the server holds them, as does that laptop. The
+            // old id's set-aside operations are that laptop's to list too: it settles them (sends
+            // them again after a restore, which the store may take), and this one would list them
+            // for good, and file its new id's under the same counters.
             replica.store = nil
             replica.recovery = nil
             try db.execute(sql: "DELETE FROM sent")
+            try db.execute(sql: "DELETE FROM setAside")
             try replica.save(db)
         }
     }
