@@ -44,6 +44,18 @@ import Testing
 
     static func household(_ id: String) -> RecordKey { RecordKey(type: .household, id: id) }
 
+    /// The server's answer that acknowledges through `operation` and sets it aside.
+    static func settingAside(_ operation: SyncOperation, code: String) -> SyncResponse {
+        SyncResponse(
+            acknowledgedThrough: operation.dot.counter,
+            operations: [],
+            cursor: 1,
+            hasMore: false,
+            serverTime: now,
+            setAside: [SetAsideNotice(dot: operation.dot, code: code, message: LocalizedText("no", zh: "不行"))]
+        )
+    }
+
     static let homeFields: [String: FieldValue] = [
         "gridId": .string("c-1-1-1-1"), "address": .string("一组1号"), "headName": .string("包金山"),
     ]
@@ -177,19 +189,7 @@ import Testing
         )
         let refused = try database.author([.set(["headName": .string("包银山")])], on: key, now: Self.now + 1)[0]
         try database.author([.set(["address": .string("一组2号")])], on: key, now: Self.now + 2)
-        _ = try database.commit(
-            SyncResponse(
-                acknowledgedThrough: refused.dot.counter,
-                operations: [],
-                cursor: 1,
-                hasMore: false,
-                serverTime: Self.now,
-                setAside: [
-                    SetAsideNotice(dot: refused.dot, code: "not_permitted", message: LocalizedText("no", zh: "不行"))
-                ]
-            ),
-            now: Self.now
-        )
+        _ = try database.commit(Self.settingAside(refused, code: "not_permitted"), now: Self.now)
         let fromServer = try #require(county.records[key])
         try database.beginSnapshot(grids: Self.grids, calendar: nil)
         try database.storeSnapshotPage([SnapshotRows.Row(fromServer)])
@@ -216,19 +216,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let key = Self.household(RecordID.make(nowMilliseconds: Self.now))
         let refused = try database.author([.create(Self.homeFields)], on: key, now: Self.now)[0]
-        _ = try database.commit(
-            SyncResponse(
-                acknowledgedThrough: refused.dot.counter,
-                operations: [],
-                cursor: 1,
-                hasMore: false,
-                serverTime: Self.now,
-                setAside: [
-                    SetAsideNotice(dot: refused.dot, code: "out_of_scope", message: LocalizedText("no", zh: "不行"))
-                ]
-            ),
-            now: Self.now
-        )
+        _ = try database.commit(Self.settingAside(refused, code: "out_of_scope"), now: Self.now)
         #expect(try database.setAsideOperations().map(\.operation) == [refused])
 
         try database.markCopied(from: refused.dot.counter + 1)
